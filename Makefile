@@ -1,0 +1,48 @@
+# Compact Tracker. `make run` serves the app; `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint migrate reference messages worker clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: $(VENV)/.installed
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+reference: migrate
+	$(PY) manage.py load_reference_data
+
+## Set up everything (venv, database, reference data) and serve on http://127.0.0.1:8000
+run: reference
+	$(PY) manage.py runserver $(HOST)
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Lint, then the whole pytest suite (SQLite unless DATABASE_URL is set)
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Refresh the French catalogue after changing user-facing strings
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=static
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## A Celery worker (needs REDIS_URL)
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A compact_tracker worker -l info --concurrency=2
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment, Cycle, Framework, GuidingPrinciple, Instrument, Objective
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "adopted_on", "commitment_count"]
+    search_fields = ["code", "title", "description"]
+    exclude = ["reference_values"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_commitments=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="_commitments")
+    def commitment_count(self, obj):
+        return obj._commitments
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_label", "title", "title_fr_status", "gcm_paragraph"]
+    list_display_links = ["number", "short_label"]
+    list_filter = ["title_fr_status"]
+    search_fields = ["title", "title_fr", "short_label"]
+    ordering = ["number"]
+
+
+@admin.register(GuidingPrinciple)
+class GuidingPrincipleAdmin(admin.ModelAdmin):
+    list_display = ["letter", "name", "gist"]
+    search_fields = ["name", "gist"]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "adopted_on", "in_force_on"]
+    list_filter = ["category", "objectives"]
+    search_fields = ["code", "name", "note"]
+    filter_horizontal = ["objectives"]
+    date_hierarchy = "adopted_on"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "paragraph", "framework", "due_date", "objective_numbers"]
+    list_filter = ["framework", "paragraph", "objectives"]
+    search_fields = ["code", "title", "text"]
+    filter_horizontal = ["objectives", "instruments"]
+    list_select_related = ["framework"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("objectives")
+
+    @admin.display(description=_("GCM objectives"))
+    def objective_numbers(self, obj):
+        return ", ".join(str(objective.number) for objective in obj.objectives.all())
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "due_date", "due_date_precision", "commitment"]
+    list_filter = ["kind"]
+    search_fields = ["code", "title", "description"]
+    list_select_related = ["commitment"]
+    autocomplete_fields = ["commitment"]

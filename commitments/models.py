@@ -1,0 +1,217 @@
+"""What was promised: frameworks, their commitments, the GCM objectives and principles,
+the international instruments, and the reporting cycles.
+
+All of it is reference data: loaded from `commitments/data/` by `load_reference_data`,
+then owned by the secretariat, who may edit it in the admin.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from compact_tracker.refdata import ReferenceDataModel
+
+
+class Framework(ReferenceDataModel):
+    """A text that holds commitments, e.g. the Rabat outcome document (2018)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_at = models.CharField(_("adopted at"), max_length=400, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["adopted_on", "code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self):
+        return self.title
+
+
+class Objective(ReferenceDataModel):
+    """One of the 23 objectives of the Global Compact (A/RES/73/195, paras. 17–39)."""
+
+    REFERENCE_KEY = "number"
+
+    class FrenchStatus(models.TextChoices):
+        VERIFIED = "V", _("verified word for word")
+        SECONDARY = "V2", _("seen in a secondary source only")
+        UNVERIFIED = "U", _("unverified")
+
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(23)]
+    )
+    gcm_paragraph = models.PositiveSmallIntegerField(_("GCM paragraph"))
+    title = models.CharField(_("official title"), max_length=300)
+    title_fr = models.CharField(_("official French title"), max_length=300, blank=True)
+    title_fr_status = models.CharField(
+        _("French title status"), max_length=2, choices=FrenchStatus.choices, blank=True
+    )
+    short_label = models.CharField(_("short label"), max_length=80)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("GCM objective")
+        verbose_name_plural = _("GCM objectives")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=23), name="objective_number_1_to_23"
+            )
+        ]
+
+    def __str__(self):
+        return self.localized_title
+
+    @property
+    def localized_title(self):
+        """The official title in the interface language, falling back to English."""
+        if get_language() == "fr" and self.title_fr:
+            return self.title_fr
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:objective_detail", args=[self.number])
+
+
+class GuidingPrinciple(ReferenceDataModel):
+    """One of the ten cross-cutting guiding principles of the GCM (para. 15 (a)–(j))."""
+
+    REFERENCE_KEY = "letter"
+
+    letter = models.CharField(_("letter"), max_length=1, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    gist = models.TextField(_("gist"), blank=True)
+
+    class Meta:
+        ordering = ["letter"]
+        verbose_name = _("guiding principle")
+        verbose_name_plural = _("guiding principles")
+
+    def __str__(self):
+        return f"15({self.letter}) {self.name}"
+
+
+class Instrument(ReferenceDataModel):
+    """An international treaty or ILO convention a parliament can ratify (Rabat §7(a))."""
+
+    class Category(models.TextChoices):
+        UN_HUMAN_RIGHTS = "un-human-rights", _("UN human rights treaty")
+        ILO = "ilo", _("ILO convention")
+        ORGANISED_CRIME = "organised-crime", _("Transnational organised crime")
+        REFUGEES_STATELESSNESS = "refugees-statelessness", _("Refugees and statelessness")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("official name"), max_length=400)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    in_force_on = models.DateField(_("in force since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    objectives = models.ManyToManyField(
+        Objective, related_name="instruments", blank=True, verbose_name=_("GCM objectives")
+    )
+
+    class Meta:
+        ordering = ["category", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class Commitment(ReferenceDataModel):
+    """One distinct promise of a framework, e.g. R8.1 "design a plan of action by 2019"."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("framework")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z][0-9]+[a-z]?(\.[0-9]+)?$", _("Use a code like R8.1 or R7a.1."))
+        ],
+    )
+    paragraph = models.CharField(_("paragraph"), max_length=12)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("short title"), max_length=200)
+    text = models.TextField(_("quoted text"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    objectives = models.ManyToManyField(
+        Objective, related_name="commitments", verbose_name=_("GCM objectives")
+    )
+    instruments = models.ManyToManyField(
+        Instrument,
+        related_name="commitments",
+        blank=True,
+        verbose_name=_("instruments"),
+        help_text=_("Treaties and conventions whose ratification fulfils this commitment."),
+    )
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment_detail", args=[self.code])
+
+
+class Cycle(ReferenceDataModel):
+    """A reporting cycle with its due date. Cycles are data: the secretariat adds the next."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan of action")
+        PROGRESS = "progress", _("Progress report to the IPU")
+        IMRF = "imrf", _("International Migration Review Forum")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_date = models.DateField(_("due date"))
+    due_date_precision = models.CharField(
+        _("due date precision"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("“month” when the source gives only the month; the date is its first day."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("commitment it reports on"),
+    )
+
+    class Meta:
+        ordering = ["due_date", "code"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def days_left(self):
+        """Days from today (UTC) to the due date; negative once it has passed."""
+        return (self.due_date - timezone.localdate()).days
+
+    @property
+    def days_overdue(self):
+        return -self.days_left

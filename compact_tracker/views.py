@@ -1,0 +1,52 @@
+"""Project-wide views: the health check."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+BROKER_TIMEOUT_SECONDS = 2
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means "down"; the reason is logged
+        logger.warning("healthz: database unreachable: %s", error)
+        return "unavailable"
+    return "ok"
+
+
+def _check_broker():
+    url = settings.CELERY_BROKER_URL
+    if settings.CELERY_TASK_ALWAYS_EAGER or url.startswith("memory://"):
+        return "not configured"
+    try:
+        with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
+            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.default_channel.client.ping()
+    except Exception as error:
+        logger.warning("healthz: broker unreachable: %s", error)
+        return "unavailable"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON with the state of the database and, when configured, the Celery broker.
+    200 when everything configured answers, 503 otherwise (for load balancers)."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,48 @@
+import pytest
+from django.contrib import admin
+
+from commitments.models import Commitment, Objective
+from parliaments.models import Parliament
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+APP_MODELS = [m for m in REGISTERED if m._meta.app_label in {"commitments", "parliaments"}]
+
+
+def test_every_reference_model_has_an_admin():
+    from django.apps import apps
+
+    for app_label in ("commitments", "parliaments"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert model in admin.site._registry, model
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.label)
+def test_secretariat_can_search_and_filter_every_changelist(secretariat_client, model):
+    opts = model._meta
+    url = f"/admin/{opts.app_label}/{opts.model_name}/"
+    assert secretariat_client.get(url).status_code == 200
+    assert secretariat_client.get(url, {"q": "migra"}).status_code == 200
+    assert secretariat_client.get(f"{url}add/").status_code == 200
+
+
+def test_admin_search_finds_a_parliament_by_iso_code(secretariat_client):
+    response = secretariat_client.get("/admin/parliaments/parliament/", {"q": "DZA"})
+    assert "Algeria" in response.content.decode()
+    assert response.context["cl"].result_count == 1
+    response = secretariat_client.get("/admin/parliaments/parliament/", {"q": "ma"})
+    assert "Morocco" in response.content.decode()
+
+
+def test_admin_change_pages_open(secretariat_client):
+    for obj in (Objective.objects.first(), Commitment.objects.first(), Parliament.objects.first()):
+        opts = obj._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/"
+        assert secretariat_client.get(url).status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(anonymous_client):
+    response = anonymous_client.get("/admin/commitments/objective/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
