@@ -21,6 +21,7 @@ migrate: $(VENV)/.installed
 
 reference: migrate
 	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
 
 ## Set up everything (venv, database, reference data) and serve on http://127.0.0.1:8000
 run: reference

@@ -10,6 +10,8 @@ admin.site.index_title = _("Reference data and records")
 
 urlpatterns = [
     path("", include("commitments.urls")),
+    path("", include("parliaments.urls")),
+    path("accounts/", include("parliaments.account_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

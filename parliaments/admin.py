@@ -1,6 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
-from parliaments.models import Parliament
+from parliaments.models import (
+    Action,
+    Evidence,
+    Parliament,
+    PlanOfAction,
+    Profile,
+    ProgressUpdate,
+    Submission,
+    SubmissionComment,
+)
 
 
 @admin.register(Parliament)
@@ -9,3 +22,139 @@ class ParliamentAdmin(admin.ModelAdmin):
     list_filter = ["region", "structure", "is_ipu_member", "membership_evidence"]
     search_fields = ["name", "=iso2", "=iso3", "subregion"]
     ordering = ["name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "parliament"]
+    list_filter = ["role", "parliament__region"]
+    search_fields = ["user__username", "user__email", "parliament__name", "=parliament__iso2"]
+    autocomplete_fields = ["user", "parliament"]
+    list_select_related = ["user", "parliament"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["parliament"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TrackerUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
+    list_filter = [*UserAdmin.list_filter, "profile__role"]
+    list_select_related = ["profile"]
+
+    @admin.display(description="role", ordering="profile__role")
+    def role(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.get_role_display() if profile else "—"
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    """Drafts and published copies side by side; copies are written only by acceptance."""
+
+    readonly_fields = ["uid", "is_published_copy", "published_at", "version"]
+    list_select_related = ["parliament"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published_copy:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(PlanOfAction)
+class PlanOfActionAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "parliament",
+        "status",
+        "adopted_on",
+        "is_current",
+        "is_published_copy",
+    ]
+    list_filter = ["status", "is_current", "is_published_copy", "parliament__region"]
+    search_fields = ["title", "summary", "parliament__name", "=parliament__iso2"]
+    autocomplete_fields = ["parliament"]
+    date_hierarchy = "adopted_on"
+
+
+@admin.register(Action)
+class ActionAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "parliament",
+        "action_type",
+        "completion",
+        "is_good_practice",
+        "is_published_copy",
+        "updated_at",
+    ]
+    list_filter = [
+        "action_type",
+        "completion",
+        "is_good_practice",
+        "is_published_copy",
+        "parliament__region",
+        "objectives",
+    ]
+    search_fields = ["title", "description", "parliament__name", "=parliament__iso2"]
+    autocomplete_fields = ["parliament", "plan", "instrument"]
+    filter_horizontal = ["commitments", "objectives"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(PublishableAdmin):
+    list_display = ["action", "parliament", "date", "cycle", "completion", "is_published_copy"]
+    list_filter = ["cycle", "completion", "is_published_copy", "parliament__region"]
+    search_fields = ["narrative", "action__title", "parliament__name"]
+    autocomplete_fields = ["action", "parliament"]
+    list_select_related = ["action", "parliament", "cycle"]
+    date_hierarchy = "date"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(PublishableAdmin):
+    list_display = ["__str__", "progress_update", "content_type", "size", "is_published_copy"]
+    list_filter = ["content_type", "is_published_copy"]
+    search_fields = ["title", "original_name", "url"]
+    autocomplete_fields = ["progress_update"]
+    list_select_related = ["progress_update__action"]
+
+
+class SubmissionCommentInline(admin.TabularInline):
+    model = SubmissionComment
+    extra = 0
+    fields = ["round", "plan", "action", "body", "author", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["parliament", "cycle", "status", "round", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "cycle", "parliament__region"]
+    search_fields = ["parliament__name", "=parliament__iso2", "review_comment"]
+    list_select_related = ["parliament", "cycle"]
+    readonly_fields = ["summary", "version"]
+    inlines = [SubmissionCommentInline]
+    autocomplete_fields = ["parliament"]
+
+
+@admin.register(SubmissionComment)
+class SubmissionCommentAdmin(admin.ModelAdmin):
+    list_display = ["submission", "round", "action", "plan", "author", "created_at"]
+    search_fields = ["body", "submission__parliament__name"]
+    list_select_related = [
+        "submission__parliament",
+        "submission__cycle",
+        "action",
+        "plan",
+        "author",
+    ]
+    raw_id_fields = ["submission", "action", "plan"]

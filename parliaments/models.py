@@ -1,10 +1,18 @@
-"""Who acts: the IPU member parliaments. Plans of action, actions, progress updates and
-submissions arrive here with the workspace."""
+"""Who acts and what they did: parliaments, people and their roles, plans of action,
+actions, progress updates with evidence, and submissions with their review."""
 
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from commitments.models import Commitment, Cycle, Instrument, Objective
 from compact_tracker.refdata import ReferenceDataModel
 
 
@@ -71,3 +79,423 @@ class Parliament(ReferenceDataModel):
 
     def __str__(self):
         return self.name
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    SECRETARIAT = "secretariat", _("IPU secretariat")
+    PARTNER = "partner", _("Partner")
+
+
+PARLIAMENT_ROLES = (Role.EDITOR, Role.FOCAL_POINT)
+
+
+class Profile(models.Model):
+    """A person's role. Editors and focal points belong to exactly one parliament; the
+    secretariat and partners belong to none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    parliament = models.ForeignKey(
+        Parliament,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("parliament"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=PARLIAMENT_ROLES, parliament__isnull=False)
+                    | (~models.Q(role__in=PARLIAMENT_ROLES) & models.Q(parliament__isnull=True))
+                ),
+                name="profile_parliament_matches_role",
+                violation_error_message=_(
+                    "Editors and focal points need a parliament; the secretariat and "
+                    "partners have none."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        where = f" ({self.parliament.iso2})" if self.parliament_id else ""
+        return f"{self.user.get_username()}: {self.get_role_display()}{where}"
+
+
+# Rabat §8: "a parliamentary plan of action on migration by the end of 2019".
+PLAN_DEADLINE = datetime.date(2019, 12, 31)
+HISTORY_EXCLUDED = ["published_at", "published_version"]
+
+
+class PublishableQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(is_published_copy=False)
+
+    def published(self):
+        return self.filter(is_published_copy=True)
+
+
+class Publishable(models.Model):
+    """Working rows ("drafts") that parliaments edit, and their published copies.
+
+    Accepting a submission copies the drafts it covers into read-only rows with
+    is_published_copy=True and the same uid (services.submission_accept). Partners and the
+    public only ever read those copies, so an edit made after acceptance stays private
+    until the next accepted submission. `version` is the optimistic-concurrency counter.
+    """
+
+    uid = models.UUIDField(_("identifier"), default=uuid.uuid4, editable=False, db_index=True)
+    is_published_copy = models.BooleanField(default=False, editable=False, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uid", "is_published_copy"], name="%(app_label)s_%(class)s_one_copy"
+            )
+        ]
+
+    @property
+    def has_unpublished_changes(self):
+        return not self.is_published_copy and self.published_version != self.version
+
+
+class PlanOfAction(Publishable):
+    """A parliament's plan of action on migration (Rabat §8). A parliament may have
+    successive plans; exactly one of its drafts is current."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        DRAFTING = "drafting", _("Drafting")
+        ADOPTED = "adopted", _("Adopted")
+        UNDER_REVISION = "under_revision", _("Under revision")
+
+    class AdoptingBody(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        COMMITTEE = "committee", _("Committee")
+        BUREAU = "bureau", _("Bureau")
+        SPEAKER = "speaker", _("Speaker or presiding officer")
+        OTHER = "other", _("Other body")
+
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.PROTECT, related_name="plans", verbose_name=_("parliament")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING
+    )
+    adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
+    adopting_body = models.CharField(
+        _("adopting body"), max_length=20, choices=AdoptingBody.choices, blank=True
+    )
+    period_start = models.DateField(_("period covered from"), null=True, blank=True)
+    period_end = models.DateField(_("period covered until"), null=True, blank=True)
+    document = models.FileField(_("document"), upload_to="plans/%Y/", blank=True)
+    document_url = models.URLField(_("document link"), max_length=500, blank=True)
+    is_current = models.BooleanField(_("current plan"), default=True)
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+
+    class Meta(Publishable.Meta):
+        ordering = ["-is_current", "-created_at"]
+        verbose_name = _("plan of action")
+        verbose_name_plural = _("plans of action")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["parliament", "is_published_copy"],
+                condition=models.Q(is_current=True),
+                name="one_current_plan_per_parliament",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_start__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.ADOPTED and not self.adopted_on:
+            errors["adopted_on"] = _("An adopted plan needs its adoption date.")
+        if self.adopted_on and self.adopted_on > timezone.localdate():
+            errors["adopted_on"] = _("The adoption date cannot be in the future.")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def adopted_on_time(self):
+        """Adopted by 31 December 2019, the Rabat §8 deadline."""
+        return bool(self.adopted_on) and self.adopted_on <= PLAN_DEADLINE
+
+
+class ActionType(models.TextChoices):
+    LEGISLATION = "legislation", _("Legislation (bill)")
+    RATIFICATION = "ratification", _("Ratification of an instrument")
+    OVERSIGHT = "oversight", _("Oversight (question, hearing, inquiry)")
+    BUDGET = "budget", _("Budget")
+    OUTREACH = "outreach", _("Outreach to citizens and migrants")
+    COOPERATION = "cooperation", _("Inter-parliamentary cooperation")
+    CAPACITY = "capacity", _("Capacity building")
+    OTHER = "other", _("Other")
+
+
+class Completion(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Rank of each completion level, for "best level reached" (withdrawn ranks lowest).
+COMPLETION_RANK = {
+    Completion.WITHDRAWN: 0,
+    Completion.NOT_STARTED: 1,
+    Completion.LIMITED: 2,
+    Completion.SUBSTANTIAL: 3,
+    Completion.COMPLETE: 4,
+}
+
+
+class Action(Publishable):
+    """One item of a plan of action: a bill, a ratification, an inquiry, a budget line …"""
+
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.PROTECT, related_name="actions", verbose_name=_("parliament")
+    )
+    plan = models.ForeignKey(
+        PlanOfAction,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("plan of action"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    action_type = models.CharField(_("type of action"), max_length=20, choices=ActionType.choices)
+    commitments = models.ManyToManyField(
+        Commitment, related_name="actions", verbose_name=_("Rabat commitments")
+    )
+    objectives = models.ManyToManyField(
+        Objective, related_name="actions", verbose_name=_("GCM objectives")
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("instrument to ratify"),
+    )
+    responsible_body = models.CharField(
+        _("responsible committee or body"), max_length=200, blank=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    completion = models.CharField(
+        _("completion"), max_length=20, choices=Completion.choices, default=Completion.NOT_STARTED
+    )
+    is_good_practice = models.BooleanField(_("good practice"), default=False)
+    history = HistoricalRecords(
+        excluded_fields=HISTORY_EXCLUDED, m2m_fields=[commitments, objectives]
+    )
+
+    class Meta(Publishable.Meta):
+        ordering = ["plan", "created_at"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(target_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(target_date__gte=models.F("start_date")),
+                name="action_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.action_type == ActionType.RATIFICATION and not self.instrument_id:
+            errors["instrument"] = _("Choose the instrument this ratification is about.")
+        if self.action_type != ActionType.RATIFICATION and self.instrument_id:
+            errors["instrument"] = _("An instrument only goes with a ratification action.")
+        if self.start_date and self.target_date and self.target_date < self.start_date:
+            errors["target_date"] = _("The target date must come after the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProgressUpdate(Publishable):
+    """What happened on an action, reported for a cycle, with evidence."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("action")
+    )
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    date = models.DateField(_("date"))
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="progress_updates", verbose_name=_("cycle")
+    )
+    completion = models.CharField(_("completion"), max_length=20, choices=Completion.choices)
+    narrative = models.TextField(_("what happened"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+
+    class Meta(Publishable.Meta):
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self):
+        return f"{self.action} — {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
+
+
+class Evidence(Publishable):
+    """A file or a link that backs a progress update. Files are served only to people
+    allowed to see the update (views.evidence_download), never from a public URL."""
+
+    progress_update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+
+    class Meta(Publishable.Meta):
+        ordering = ["created_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="evidence_file_or_link"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.original_name or self.url
+
+
+class Submission(models.Model):
+    """A parliament's report for one reporting cycle, and its review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned with comments")
+        ACCEPTED = "accepted", _("Accepted")
+
+    parliament = models.ForeignKey(
+        Parliament,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("parliament"),
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("cycle")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("comments from the secretariat"), blank=True)
+    summary = models.JSONField(_("what was sent"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle__due_date", "parliament__name"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["parliament", "cycle"], name="one_submission_per_cycle")
+        ]
+
+    def __str__(self):
+        return f"{self.parliament} — {self.cycle}"
+
+    @property
+    def is_late(self):
+        """Late when first submitted after the cycle's due date (None until submitted)."""
+        if not self.first_submitted_at:
+            return None
+        return timezone.localdate(self.first_submitted_at) > self.cycle.due_date
+
+
+class SubmissionComment(models.Model):
+    """A reviewer's comment on one item of a returned submission."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    round = models.PositiveSmallIntegerField()
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="review_comments"
+    )
+    plan = models.ForeignKey(
+        PlanOfAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
+    body = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return self.body[:80]

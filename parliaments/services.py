@@ -1,14 +1,41 @@
-"""Writes to who acts: loading the IPU member parliaments from `parliaments/data/`."""
+"""Writes to who acts and what they did. Every write runs in a transaction; edits check the
+version the user started from (optimistic concurrency); submissions move through their
+states by compare-and-set, so a double click or a second reviewer cannot apply a step
+twice. Views, the API, the spreadsheet import and tasks all call these functions."""
 
 import csv
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compact_tracker.refdata import sync_reference_rows
-from parliaments.models import Parliament
+from parliaments.models import (
+    PARLIAMENT_ROLES,
+    Action,
+    Evidence,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Role,
+    Submission,
+    SubmissionComment,
+)
 
+logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+# --- Reference data ----------------------------------------------------------------------
 
 
 def _parliament_rows():
@@ -34,3 +61,483 @@ def parliaments_reference_load():
     """Load the 180 IPU member parliaments (reference/ipu-members.csv). Idempotent; keeps
     fields the secretariat edited in the admin. Returns one SyncResult."""
     return [sync_reference_rows(Parliament, key="iso2", rows=list(_parliament_rows()))]
+
+
+# --- Optimistic concurrency ------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    then: object
+    now: object
+
+
+@dataclass
+class StaleEdit(Exception):
+    """The record changed since the user opened it. Nothing was saved."""
+
+    obj: object
+    expected_version: int
+    changes: list = field(default_factory=list)
+    changed_by: object = None
+    changed_at: object = None
+
+    def __str__(self):
+        return _("This record was changed by someone else since you opened it.")
+
+
+def _changes_since(obj, version):
+    """What changed on `obj` after `version`, read from its history."""
+    history = obj.history.order_by("-history_date", "-history_id")
+    latest = history.first()
+    then = history.filter(version=version).first()
+    if latest is None or then is None:
+        return [], None, None
+    delta = latest.diff_against(then)
+    changes = []
+    for change in delta.changes:
+        model_field = obj._meta.get_field(change.field)
+        old, new = change.old, change.new
+        if model_field.many_to_many:
+            related = model_field.related_model
+            ids = {item[model_field.m2m_reverse_field_name()] for item in (old or []) + (new or [])}
+            names = {item.pk: str(item) for item in related.objects.filter(pk__in=ids)}
+            key = model_field.m2m_reverse_field_name()
+            old = ", ".join(sorted(names[item[key]] for item in old or []))
+            new = ", ".join(sorted(names[item[key]] for item in new or []))
+        elif model_field.choices:
+            choices = dict(model_field.flatchoices)
+            old, new = choices.get(old, old), choices.get(new, new)
+        changes.append(Change(change.field, str(model_field.verbose_name), old, new))
+    return changes, latest.history_user, latest.history_date
+
+
+def _lock_at_version(model, obj, expected_version):
+    """Lock the row; raise StaleEdit when someone saved it after `expected_version`."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        changes, who, when = _changes_since(locked, int(expected_version))
+        raise StaleEdit(locked, int(expected_version), changes, who, when)
+    return locked
+
+
+def _save(obj, actor, **kwargs):
+    obj._history_user = actor
+    obj.full_clean(exclude=kwargs.pop("exclude", None))
+    obj.save()
+
+
+# --- Plans of action --------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor, parliament, **data):
+    """Create a plan for `parliament`; it becomes the current plan."""
+    PlanOfAction.objects.filter(
+        parliament=parliament, is_current=True, is_published_copy=False
+    ).update(is_current=False)
+    plan = PlanOfAction(parliament=parliament, is_current=True, **data)
+    _save(plan, actor)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan, expected_version, **data):
+    """Apply `data` to the plan if nobody saved it since `expected_version`."""
+    plan = _lock_at_version(PlanOfAction, plan, expected_version)
+    for name, value in data.items():
+        setattr(plan, name, value)
+    plan.version = F("version") + 1
+    _save(plan, actor, exclude=["version"])
+    plan.refresh_from_db()
+    return plan
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(*, actor, plan, commitments, objectives, **data):
+    """Add an action to `plan`, linked to at least one commitment and one objective."""
+    if not commitments:
+        raise ValidationError({"commitments": _("Link at least one Rabat commitment.")})
+    if not objectives:
+        raise ValidationError({"objectives": _("Link at least one GCM objective.")})
+    action = Action(plan=plan, parliament_id=plan.parliament_id, **data)
+    _save(action, actor)
+    action.commitments.set(commitments)
+    action.objectives.set(objectives)
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor, action, expected_version, commitments=None, objectives=None, **data):
+    """Apply `data` (and new links, when given) if nobody saved the action since
+    `expected_version`; otherwise raise StaleEdit and change nothing."""
+    action = _lock_at_version(Action, action, expected_version)
+    if commitments is not None and not commitments:
+        raise ValidationError({"commitments": _("Link at least one Rabat commitment.")})
+    if objectives is not None and not objectives:
+        raise ValidationError({"objectives": _("Link at least one GCM objective.")})
+    for name, value in data.items():
+        setattr(action, name, value)
+    action.version += 1
+    action._history_user = actor
+    action.full_clean()
+    # Links first, so the history record written by save() holds the new links.
+    if commitments is not None:
+        action.commitments.set(commitments)
+    if objectives is not None:
+        action.objectives.set(objectives)
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_set_good_practice(*, actor, action, value):
+    """Star (or unstar) an action as a good practice: the secretariat's call. The star
+    is written on the draft and, when it exists, on the published copy at once."""
+    Action.objects.filter(uid=action.uid).update(is_good_practice=value)
+    action.refresh_from_db()
+    return action
+
+
+@transaction.atomic
+def action_delete(*, actor, action, expected_version):
+    action = _lock_at_version(Action, action, expected_version)
+    action._history_user = actor
+    action.delete()
+
+
+# --- Progress and evidence ----------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_update_create(*, actor, action, files=(), links=(), **data):
+    """Record progress on `action` with evidence files (already validated) and links.
+    The action's completion follows the latest update."""
+    update = ProgressUpdate(action=action, parliament_id=action.parliament_id, author=actor, **data)
+    _save(update, actor)
+    for upload in files:
+        evidence = Evidence(
+            progress_update=update,
+            file=upload,
+            title=getattr(upload, "evidence_title", "") or upload.name,
+            original_name=upload.name[:255],
+            content_type=getattr(upload, "detected_content_type", ""),
+            size=upload.size,
+        )
+        _save(evidence, actor)
+    for title, url in links:
+        _save(Evidence(progress_update=update, url=url, title=title), actor)
+    latest = (
+        ProgressUpdate.objects.filter(action=action, is_published_copy=False)
+        .order_by("-date", "-created_at")
+        .first()
+    )
+    if latest.pk == update.pk and action.completion != update.completion:
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        locked.completion = update.completion
+        locked.version += 1
+        locked._history_user = actor
+        locked.save()
+    return update
+
+
+# --- Submissions -------------------------------------------------------------------------------
+
+
+class InvalidTransition(Exception):
+    """The submission is not in a state that allows this step (e.g. already reviewed)."""
+
+
+def submission_for(parliament, cycle):
+    submission, _created = Submission.objects.get_or_create(parliament=parliament, cycle=cycle)
+    return submission
+
+
+def submission_contents(parliament, cycle):
+    """What a submission for `cycle` sends: the current plan, its actions, and the progress
+    updates of this cycle and earlier ones."""
+    plan = PlanOfAction.objects.filter(
+        parliament=parliament, is_current=True, is_published_copy=False
+    ).first()
+    actions = Action.objects.filter(parliament=parliament, is_published_copy=False)
+    actions = actions.filter(plan=plan) if plan else actions.none()
+    updates = ProgressUpdate.objects.filter(
+        action__in=actions, is_published_copy=False, cycle__due_date__lte=cycle.due_date
+    )
+    return plan, actions, updates
+
+
+def _summary(parliament, cycle):
+    plan, actions, updates = submission_contents(parliament, cycle)
+    return {
+        "plan": {"uid": str(plan.uid), "title": plan.title, "version": plan.version}
+        if plan
+        else None,
+        "actions": [
+            {"uid": str(uid), "title": title, "version": version}
+            for uid, title, version in actions.values_list("uid", "title", "version")
+        ],
+        "progress_updates": updates.count(),
+    }
+
+
+def _transition(submission, allowed, **changes):
+    """Compare-and-set the status; refuse when another request moved it first."""
+    updated = Submission.objects.filter(pk=submission.pk, status__in=allowed).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        submission.refresh_from_db()
+        raise InvalidTransition(
+            _("This submission is now “%(status)s”; the step was not applied.")
+            % {"status": submission.get_status_display()}
+        )
+    submission.refresh_from_db()
+    submission._history_user = changes.get("submitted_by") or changes.get("reviewed_by")
+    # The queryset update bypasses save(); record the step in the history explicitly.
+    submission.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission):
+    """Send the parliament's report for the cycle to the secretariat (focal point only).
+    A returned or accepted submission can be sent again as a new round."""
+    plan, _actions, _updates = submission_contents(submission.parliament, submission.cycle)
+    if plan is None:
+        raise ValidationError(_("Create the plan of action before submitting."))
+    now = timezone.now()
+    _transition(
+        submission,
+        [Submission.Status.DRAFT, Submission.Status.RETURNED, Submission.Status.ACCEPTED],
+        status=Submission.Status.SUBMITTED,
+        round=F("round") + 1,
+        submitted_at=now,
+        submitted_by=actor,
+        summary=_summary(submission.parliament, submission.cycle),
+    )
+    if submission.first_submitted_at is None:
+        Submission.objects.filter(pk=submission.pk).update(first_submitted_at=now)
+        submission.first_submitted_at = now
+    _notify_on_commit(submission, "submitted")
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor, submission, comment, item_comments=()):
+    """Return a submitted report with comments; `item_comments` holds (plan or action,
+    text) pairs shown beside those items."""
+    if not comment.strip() and not any(text.strip() for _item, text in item_comments):
+        raise ValidationError({"comment": _("Say what needs to change before returning it.")})
+    _transition(
+        submission,
+        [Submission.Status.SUBMITTED],
+        status=Submission.Status.RETURNED,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment=comment,
+    )
+    for item, text in item_comments:
+        if not text.strip():
+            continue
+        SubmissionComment.objects.create(
+            submission=submission,
+            round=submission.round,
+            action=item if isinstance(item, Action) else None,
+            plan=item if isinstance(item, PlanOfAction) else None,
+            body=text.strip(),
+            author=actor,
+        )
+    _notify_on_commit(submission, "returned")
+    return submission
+
+
+@transaction.atomic
+def submission_accept(*, actor, submission, comment=""):
+    """Accept a submitted report and publish what it covers."""
+    _transition(
+        submission,
+        [Submission.Status.SUBMITTED],
+        status=Submission.Status.ACCEPTED,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment=comment,
+    )
+    publish_parliament(submission.parliament, submission.cycle)
+    _notify_on_commit(submission, "accepted")
+    return submission
+
+
+# --- Publication ---------------------------------------------------------------------------
+
+_NOT_COPIED = {"id", "is_published_copy", "published_at", "published_version"}
+
+
+def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
+    """Create or refresh the published copy of each draft, and remove the copies in
+    `existing_copies` whose draft is gone. `parents` maps a foreign key to {draft pk:
+    copy}. Returns {draft pk: copy}."""
+    parents = parents or {}
+    drafts = list(drafts)
+    copies = {copy.uid: copy for copy in existing_copies}
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname not in _NOT_COPIED and not f.auto_created
+    ]
+    result = {}
+    for draft in drafts:
+        copy = copies.pop(draft.uid, None) or model(is_published_copy=True)
+        for name in fields:
+            setattr(copy, name, getattr(draft, name))
+        for fk, mapping in parents.items():
+            setattr(copy, fk, mapping[getattr(draft, f"{fk}_id")])
+        copy.published_at = now
+        copy.published_version = draft.version
+        copy.skip_history_when_saving = True
+        copy.save()
+        for name in m2m:
+            getattr(copy, name).set(getattr(draft, name).all())
+        result[draft.pk] = copy
+    if copies:
+        model.objects.filter(pk__in=[copy.pk for copy in copies.values()]).delete()
+    model.objects.filter(pk__in=[draft.pk for draft in drafts]).update(
+        published_at=now, published_version=F("version")
+    )
+    return result
+
+
+def publish_parliament(parliament, cycle):
+    """Publish the parliament's current plan, its actions, and their progress updates and
+    evidence up to `cycle`: copy them into the published rows the public reads. Published
+    rows of the same plan whose draft was deleted are removed."""
+    now = timezone.now()
+    plan, actions, updates = submission_contents(parliament, cycle)
+    in_scope = {"is_published_copy": True}
+    due = cycle.due_date
+
+    PlanOfAction.objects.filter(parliament=parliament, is_published_copy=True).exclude(
+        uid=plan.uid
+    ).update(is_current=False)
+    plans = _publish_rows(
+        PlanOfAction, [plan], PlanOfAction.objects.filter(uid=plan.uid, **in_scope), now=now
+    )
+    actions = _publish_rows(
+        Action,
+        actions.prefetch_related("commitments", "objectives"),
+        Action.objects.filter(plan__uid=plan.uid, **in_scope),
+        parents={"plan": plans},
+        m2m=("commitments", "objectives"),
+        now=now,
+    )
+    updates_copied = _publish_rows(
+        ProgressUpdate,
+        updates,
+        ProgressUpdate.objects.filter(
+            action__plan__uid=plan.uid, cycle__due_date__lte=due, **in_scope
+        ),
+        parents={"action": actions},
+        now=now,
+    )
+    _publish_rows(
+        Evidence,
+        Evidence.objects.filter(progress_update__in=updates, is_published_copy=False),
+        Evidence.objects.filter(
+            progress_update__action__plan__uid=plan.uid,
+            progress_update__cycle__due_date__lte=due,
+            **in_scope,
+        ),
+        parents={"progress_update": updates_copied},
+        now=now,
+    )
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def _notify_on_commit(submission, event):
+    from parliaments.tasks import notify_submission_event
+
+    notify_submission_event.delay_on_commit(submission.pk, event)
+
+
+def submission_notify(submission, event):
+    """Email the people a submission step concerns: the secretariat when one arrives, the
+    parliament's focal point and editors when it is returned or accepted."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if event == "submitted":
+        recipients = users.filter(profile__role=Role.SECRETARIAT)
+        subject = _("%(parliament)s submitted its report for %(cycle)s")
+        link = reverse("parliaments:review_detail", args=[submission.pk])
+    else:
+        recipients = users.filter(
+            profile__parliament=submission.parliament, profile__role__in=PARLIAMENT_ROLES
+        )
+        subject = (
+            _("Your report for %(cycle)s was returned with comments")
+            if event == "returned"
+            else _("Your report for %(cycle)s was accepted and published")
+        )
+        link = reverse("parliaments:submission", args=[submission.cycle.code])
+    subject = subject % {"parliament": submission.parliament.name, "cycle": submission.cycle.title}
+    body = "\n\n".join(
+        part
+        for part in (
+            subject + ".",
+            submission.review_comment if event != "submitted" else "",
+            _("Open it here: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + link},
+        )
+        if part
+    )
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in recipients]
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    logger.info("submission %s %s: %s emails", submission.pk, event, sent)
+    return sent
+
+
+# --- People --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_invite(*, actor, email, first_name, last_name, role, parliament=None):
+    """Create an account with no usable password and email a link to set one. The link
+    is Django's password-reset link, valid for PASSWORD_RESET_TIMEOUT."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from parliaments.models import Profile
+
+    user = get_user_model()(username=email, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    Profile.objects.create(user=user, role=role, parliament=parliament)
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    where = f" ({parliament.name})" if parliament else ""
+    subject = _("You are invited to Compact Tracker")
+    body = _(
+        "%(inviter)s invited you to Compact Tracker as %(role)s%(where)s.\n\n"
+        "Choose your password here (the link works for 7 days):\n%(link)s\n\n"
+        "Your user name is %(username)s."
+    ) % {
+        "inviter": actor.get_full_name() or actor.get_username(),
+        "role": Role(role).label,
+        "where": where,
+        "link": link,
+        "username": user.username,
+    }
+    transaction.on_commit(
+        lambda: send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
+    )
+    return user

@@ -43,3 +43,100 @@ def secretariat_client(client, secretariat_user):
 @pytest.fixture
 def anonymous_client(client):
     return client
+
+
+# --- Personas: Morocco's editor and focal point, Mexico's editor, the secretariat, a partner.
+
+
+@pytest.fixture
+def editor_ma(db):
+    from tests.factories import make_user
+
+    return make_user("editor.ma", "editor", "MA")
+
+
+@pytest.fixture
+def focal_ma(db):
+    from tests.factories import make_user
+
+    return make_user("focal.ma", "focal_point", "MA")
+
+
+@pytest.fixture
+def editor_mx(db):
+    from tests.factories import make_user
+
+    return make_user("editor.mx", "editor", "MX")
+
+
+@pytest.fixture
+def secretariat(db):
+    from tests.factories import make_user
+
+    return make_user("secretariat.reviewer", "secretariat")
+
+
+@pytest.fixture
+def partner(db):
+    from tests.factories import make_user
+
+    return make_user("partner.iom", "partner")
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor_ma):
+    return _client_for(editor_ma)
+
+
+@pytest.fixture
+def focal_client(focal_ma):
+    return _client_for(focal_ma)
+
+
+@pytest.fixture
+def other_parliament_client(editor_mx):
+    return _client_for(editor_mx)
+
+
+@pytest.fixture
+def reviewer_client(secretariat):
+    return _client_for(secretariat)
+
+
+@pytest.fixture
+def partner_client(partner):
+    return _client_for(partner)
+
+
+@pytest.fixture(autouse=True)
+def _run_celery_tasks_in_process(request, settings):
+    """Unit tests run tasks in the test process (on commit, as in production). The
+    `integration` tests use a real worker instead."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from compact_tracker.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """LocaleMiddleware leaves the last request's language active in the thread; start
+    every test in English so one test's French page does not leak into the next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -5,32 +5,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Parliament',
+            name="Parliament",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_values', models.JSONField(blank=True, default=dict, editable=False, help_text='Values last loaded from the reference files; used to detect admin edits.')),
-                ('name', models.CharField(max_length=100, verbose_name='country')),
-                ('iso2', models.CharField(max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Two capital letters, e.g. MA.')], verbose_name='ISO 3166 alpha-2')),
-                ('iso3', models.CharField(max_length=3, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Three capital letters, e.g. MAR.')], verbose_name='ISO 3166 alpha-3')),
-                ('region', models.CharField(choices=[('africa', 'Africa'), ('americas', 'Americas'), ('asia', 'Asia'), ('europe', 'Europe'), ('oceania', 'Oceania')], max_length=10, verbose_name='region')),
-                ('subregion', models.CharField(blank=True, max_length=60, verbose_name='sub-region')),
-                ('structure', models.CharField(blank=True, choices=[('unicameral', 'Unicameral'), ('bicameral', 'Bicameral')], max_length=10, verbose_name='structure')),
-                ('is_ipu_member', models.BooleanField(default=True, verbose_name='IPU member')),
-                ('membership_evidence', models.CharField(blank=True, choices=[('A', 'A: listed as an IPU member by the CIA World Factbook'), ('B', 'B: admission decision with a source'), ('C', 'C: partial source'), ('D', 'D: from knowledge only, not verified')], max_length=1, verbose_name='membership evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference_values",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        help_text="Values last loaded from the reference files; used to detect admin edits.",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="country")),
+                (
+                    "iso2",
+                    models.CharField(
+                        max_length=2,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Two capital letters, e.g. MA."
+                            )
+                        ],
+                        verbose_name="ISO 3166 alpha-2",
+                    ),
+                ),
+                (
+                    "iso3",
+                    models.CharField(
+                        max_length=3,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Three capital letters, e.g. MAR."
+                            )
+                        ],
+                        verbose_name="ISO 3166 alpha-3",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("africa", "Africa"),
+                            ("americas", "Americas"),
+                            ("asia", "Asia"),
+                            ("europe", "Europe"),
+                            ("oceania", "Oceania"),
+                        ],
+                        max_length=10,
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "subregion",
+                    models.CharField(blank=True, max_length=60, verbose_name="sub-region"),
+                ),
+                (
+                    "structure",
+                    models.CharField(
+                        blank=True,
+                        choices=[("unicameral", "Unicameral"), ("bicameral", "Bicameral")],
+                        max_length=10,
+                        verbose_name="structure",
+                    ),
+                ),
+                ("is_ipu_member", models.BooleanField(default=True, verbose_name="IPU member")),
+                (
+                    "membership_evidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A: listed as an IPU member by the CIA World Factbook"),
+                            ("B", "B: admission decision with a source"),
+                            ("C", "C: partial source"),
+                            ("D", "D: from knowledge only, not verified"),
+                        ],
+                        max_length=1,
+                        verbose_name="membership evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'parliament',
-                'verbose_name_plural': 'parliaments',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('iso2__regex', '^[A-Z]{2}$')), name='parliament_iso2_format'), models.CheckConstraint(condition=models.Q(('iso3__regex', '^[A-Z]{3}$')), name='parliament_iso3_format')],
+                "verbose_name": "parliament",
+                "verbose_name_plural": "parliaments",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("iso2__regex", "^[A-Z]{2}$")),
+                        name="parliament_iso2_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("iso3__regex", "^[A-Z]{3}$")),
+                        name="parliament_iso3_format",
+                    ),
+                ],
             },
         ),
     ]

@@ -32,7 +32,7 @@ def test_skip_link_moves_focus_to_main_content(page):
 def test_menu_collapses_on_a_phone_and_opens_on_demand(page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
-    objectives_link = page.get_by_role("link", name="GCM objectives")
+    objectives_link = page.get_by_role("link", name="Parliaments", exact=True)
     assert not objectives_link.is_visible()
     page.get_by_role("button", name="Show or hide the menu").click()
     objectives_link.wait_for(state="visible")

@@ -1,0 +1,291 @@
+"""Forms shape and validate what people type; the rules that change state live in
+services. Every edit form carries the version it was opened at (optimistic concurrency)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment, Cycle, Instrument, Objective
+from parliaments.models import (
+    PARLIAMENT_ROLES,
+    Action,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Role,
+)
+from parliaments.validators import validate_upload
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _formfield(model_field, **kwargs):
+    """Links typed without a scheme are taken as https:// (Django 6's default)."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Adds a hidden `version`: the version of the record the user started from."""
+
+    formfield_callback = _formfield
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class PlanForm(VersionedForm):
+    class Meta:
+        model = PlanOfAction
+        fields = [
+            "title",
+            "summary",
+            "status",
+            "adopted_on",
+            "adopting_body",
+            "period_start",
+            "period_end",
+            "document",
+            "document_url",
+        ]
+        widgets = {
+            "adopted_on": DATE_INPUT,
+            "period_start": DATE_INPUT,
+            "period_end": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "document": _("PDF, DOCX, XLSX, ODT, PNG or JPEG, at most 10 MB."),
+            "document_url": _("Or a link to the plan on the parliament's website."),
+        }
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload
+            validate_upload(document)
+        return document
+
+
+class CommitmentChoiceWidget(forms.CheckboxSelectMultiple):
+    """Each commitment checkbox carries the objectives it serves, so the form can
+    suggest them (static/js/action-form.js)."""
+
+    def __init__(self, *args, objectives_by_commitment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objectives_by_commitment = objectives_by_commitment or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pk = getattr(value, "value", value)
+        numbers = self.objectives_by_commitment.get(pk, [])
+        option["attrs"]["data-objectives"] = ",".join(str(n) for n in numbers)
+        return option
+
+
+class ActionForm(VersionedForm):
+    commitments = forms.ModelMultipleChoiceField(
+        queryset=Commitment.objects.order_by("position"),
+        label=_("Rabat commitments"),
+        help_text=_("At least one. The GCM objectives they serve are suggested below."),
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.order_by("number"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "objective-choices"}),
+        label=_("GCM objectives"),
+        help_text=_("At least one."),
+    )
+    instrument = forms.ModelChoiceField(
+        queryset=Instrument.objects.order_by("category", "code"),
+        required=False,
+        label=_("Instrument to ratify"),
+        help_text=_("Only for a ratification."),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "action_type",
+            "commitments",
+            "objectives",
+            "instrument",
+            "responsible_body",
+            "start_date",
+            "target_date",
+            "completion",
+        ]
+        widgets = {
+            "start_date": DATE_INPUT,
+            "target_date": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        links = Commitment.objectives.through.objects.values_list(
+            "commitment_id", "objective__number"
+        )
+        by_commitment = {}
+        for commitment_id, number in links:
+            by_commitment.setdefault(commitment_id, []).append(number)
+        field = self.fields["commitments"]
+        field.widget = CommitmentChoiceWidget(
+            objectives_by_commitment=by_commitment, attrs={"class": "commitment-choices"}
+        )
+        field.widget.choices = field.choices
+        self.fields["commitments"].label_from_instance = lambda c: f"{c.code} — {c.title}"
+        self.fields["objectives"].label_from_instance = lambda o: f"{o.number}. {o.localized_title}"
+        self.fields["instrument"].label_from_instance = lambda i: f"{i.code} — {i.name}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    files = MultipleFileField(
+        required=False,
+        label=_("Evidence files"),
+        help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG, at most 10 MB each. Several allowed."),
+    )
+    links = forms.CharField(
+        required=False,
+        label=_("Evidence links"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…"}),
+        help_text=_(
+            "One link per line. Put a title before the link if you like: "
+            "“Committee report https://…”."
+        ),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "cycle", "completion", "narrative"]
+        widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = Cycle.objects.order_by("due_date")
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean_links(self):
+        validate = URLValidator(schemes=["http", "https"])
+        links = []
+        for number, line in enumerate(self.cleaned_data.get("links", "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            title, _sep, url = line.rpartition(" ")
+            try:
+                validate(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Line %(number)s is not a web link: “%(line)s”.")
+                    % {"number": number, "line": line}
+                ) from None
+            links.append((title.strip(), url))
+        return links
+
+
+class ReviewForm(forms.Form):
+    """Accept, or return with comments; one optional comment per item."""
+
+    ACCEPT, RETURN = "accept", "return"
+    decision = forms.ChoiceField(
+        choices=[(ACCEPT, _("Accept and publish")), (RETURN, _("Return with comments"))],
+        widget=forms.RadioSelect,
+        label=_("Decision"),
+    )
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("General comment")
+    )
+
+    def __init__(self, *args, plan=None, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = []
+        if plan is not None:
+            self.fields["comment_plan"] = forms.CharField(
+                required=False,
+                label=_("Comment on the plan"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.items.append(("comment_plan", plan))
+        for action in actions:
+            name = f"comment_action_{action.pk}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=_("Comment on “%(title)s”") % {"title": action.title},
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.items.append((name, action))
+
+    def item_comments(self):
+        return [(item, self.cleaned_data.get(name, "")) for name, item in self.items]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (
+            data.get("comment", "").strip()
+            or any(data.get(name, "").strip() for name, _item in self.items)
+        ):
+            self.add_error("comment", _("Say what needs to change before returning it."))
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    parliament = forms.ModelChoiceField(
+        queryset=Parliament.objects.order_by("name"),
+        required=False,
+        label=_("Parliament"),
+        help_text=_("For editors and focal points only."),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Someone with this email already has an account."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        role, parliament = data.get("role"), data.get("parliament")
+        if role in PARLIAMENT_ROLES and not parliament:
+            self.add_error("parliament", _("Choose the parliament this person works for."))
+        if role and role not in PARLIAMENT_ROLES and parliament:
+            self.add_error("parliament", _("The secretariat and partners have no parliament."))
+        return data

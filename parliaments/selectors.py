@@ -1,0 +1,292 @@
+"""Reads of who acts and what they did. Pages, the API and reports get their querysets
+here; `*_visible_to(user)` is the one place that decides who sees which rows."""
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment, Cycle, Objective
+from parliaments import permissions
+from parliaments.models import (
+    Action,
+    Evidence,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Submission,
+    SubmissionComment,
+)
+
+
+def _visible(queryset, user, parliament_field="parliament"):
+    """Drafts for the secretariat; own drafts plus everyone else's published copies for a
+    parliament's staff; published copies only for partners and the public."""
+    if permissions.is_secretariat(user):
+        return queryset.filter(is_published_copy=False)
+    own = permissions.parliament_of(user)
+    if own is not None:
+        return queryset.filter(
+            Q(is_published_copy=False, **{parliament_field: own})
+            | (Q(is_published_copy=True) & ~Q(**{parliament_field: own}))
+        )
+    return queryset.filter(is_published_copy=True)
+
+
+def plan_visible_to(user):
+    return _visible(PlanOfAction.objects.all(), user)
+
+
+def action_visible_to(user):
+    return _visible(Action.objects.all(), user)
+
+
+def progress_update_visible_to(user):
+    return _visible(ProgressUpdate.objects.all(), user)
+
+
+def evidence_visible_to(user):
+    return _visible(Evidence.objects.all(), user, "progress_update__parliament")
+
+
+def submission_visible_to(user):
+    """The secretariat sees every submission, staff their own parliament's; everyone else
+    sees accepted ones (who reported, and when, is public once accepted)."""
+    queryset = Submission.objects.all()
+    if permissions.is_secretariat(user):
+        return queryset
+    own = permissions.parliament_of(user)
+    if own is not None:
+        return queryset.filter(Q(parliament=own) | Q(status=Submission.Status.ACCEPTED))
+    return queryset.filter(status=Submission.Status.ACCEPTED)
+
+
+def action_list(user):
+    """Actions the user may see, with everything a list or table shows."""
+    return (
+        action_visible_to(user)
+        .select_related("parliament", "plan", "instrument")
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("position")),
+            Prefetch("objectives", queryset=Objective.objects.order_by("number")),
+        )
+    )
+
+
+def action_get(user, **lookup):
+    """One action with its plan, links, progress timeline and evidence; raises
+    Action.DoesNotExist when the user may not see it (a 404 for the views)."""
+    return (
+        action_list(user)
+        .prefetch_related(
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.select_related("cycle", "author")
+                .prefetch_related("evidence")
+                .order_by("-date", "-created_at"),
+            )
+        )
+        .get(**lookup)
+    )
+
+
+HISTORY_LIMIT = 30
+GROUP_SECONDS = 3
+
+
+def action_history(action, limit=HISTORY_LIMIT):
+    """The latest changes to an action, newest first: who, when, and each field's value
+    before and after. Read from the history in a fixed number of queries."""
+    records = list(
+        action.history.select_related("history_user")
+        .prefetch_related("historicalaction_commitments_set", "historicalaction_objectives_set")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    tracked = [
+        f
+        for f in Action._meta.concrete_fields
+        if f.name
+        not in {
+            "id",
+            "uid",
+            "version",
+            "created_at",
+            "updated_at",
+            "is_published_copy",
+            "published_at",
+            "published_version",
+            "parliament",
+        }
+    ]
+    commitments = {c.pk: c.code for c in Commitment.objects.all()}
+    objectives = {o.pk: str(o.number) for o in Objective.objects.all()}
+
+    def links(record):
+        return {
+            "commitments": ", ".join(
+                sorted(
+                    commitments[r.commitment_id]
+                    for r in record.historicalaction_commitments_set.all()
+                )
+            ),
+            "objectives": ", ".join(
+                sorted(
+                    (
+                        objectives[r.objective_id]
+                        for r in record.historicalaction_objectives_set.all()
+                    ),
+                    key=int,
+                )
+            ),
+        }
+
+    # One save writes a record for the row and one per many-to-many field: show the
+    # records a person wrote within a few seconds as one change.
+    groups = []
+    for record in records:
+        group = groups[-1] if groups else None
+        if (
+            group
+            and group[-1].history_user_id == record.history_user_id
+            and (group[-1].history_date - record.history_date).total_seconds() < GROUP_SECONDS
+        ):
+            group.append(record)
+        else:
+            groups.append([record])
+    if len(records) > limit and len(groups) > 1:
+        groups.pop()  # the oldest group may be cut off by the limit
+
+    entries = []
+    for index, group in enumerate(groups):
+        newest, oldest = group[0], group[-1]
+        older = groups[index + 1][0] if index + 1 < len(groups) else None
+        changes = []
+        if oldest.history_type == "+" or older is None:
+            kind = "created" if oldest.history_type == "+" else "changed"
+        else:
+            kind = "changed"
+            for field in tracked:
+                before, after = getattr(older, field.attname), getattr(newest, field.attname)
+                if before != after:
+                    if field.choices:
+                        choices = dict(field.flatchoices)
+                        before, after = choices.get(before, before), choices.get(after, after)
+                    changes.append((field.verbose_name, before, after))
+            old_links, new_links = links(older), links(newest)
+            for name, label in (
+                ("commitments", _("Rabat commitments")),
+                ("objectives", _("GCM objectives")),
+            ):
+                if old_links[name] != new_links[name]:
+                    changes.append((label, old_links[name], new_links[name]))
+        entries.append({"record": newest, "kind": kind, "changes": changes})
+    return entries
+
+
+def open_review_comments(action):
+    """The secretariat's comments on this action from the latest round of a submission
+    that was returned and not yet resubmitted."""
+    return SubmissionComment.objects.filter(
+        action=action, submission__status=Submission.Status.RETURNED, round=F("submission__round")
+    ).select_related("author", "submission__cycle")
+
+
+def submission_comments_by_item(submission):
+    """{"plan": [...], action pk: [...]} comments of the latest round, when returned."""
+    if submission is None or submission.status != Submission.Status.RETURNED:
+        return {}
+    grouped = {}
+    for comment in submission.comments.filter(round=submission.round).select_related("author"):
+        key = "plan" if comment.plan_id else comment.action_id
+        grouped.setdefault(key, []).append(comment)
+    return grouped
+
+
+def recently_reviewed(limit=20):
+    return (
+        Submission.objects.filter(
+            status__in=[Submission.Status.ACCEPTED, Submission.Status.RETURNED]
+        )
+        .select_related("parliament", "cycle", "reviewed_by")
+        .order_by("-reviewed_at")[:limit]
+    )
+
+
+def current_plan(parliament, *, published=False):
+    return PlanOfAction.objects.filter(
+        parliament=parliament, is_current=True, is_published_copy=published
+    ).first()
+
+
+def parliament_submissions(parliament):
+    """Each cycle with this parliament's submission for it (or None), soonest due first."""
+    submissions = {
+        submission.cycle_id: submission
+        for submission in Submission.objects.filter(parliament=parliament)
+    }
+    return [(cycle, submissions.get(cycle.pk)) for cycle in Cycle.objects.order_by("due_date")]
+
+
+def next_due(parliament, today):
+    """The first cycle this parliament has not had accepted or submitted: (cycle, days left;
+    negative when overdue), or (None, None) when nothing is due."""
+    answered = Submission.objects.filter(
+        parliament=parliament,
+        status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED],
+    ).values("cycle")
+    cycle = Cycle.objects.exclude(pk__in=answered).order_by("due_date").first()
+    if cycle is None:
+        return None, None
+    return cycle, (cycle.due_date - today).days
+
+
+def recent_activity(parliament, limit=10):
+    """The latest changes to the parliament's plan, actions and progress, newest first."""
+    entries = []
+    for model, label, related in (
+        (PlanOfAction, "plan", ["history_user"]),
+        (Action, "action", ["history_user"]),
+        (ProgressUpdate, "progress update", ["history_user", "action"]),
+    ):
+        history = (
+            model.history.filter(parliament=parliament, is_published_copy=False)
+            .select_related(*related)
+            .order_by("-history_date")[:limit]
+        )
+        entries.extend((record, label) for record in history)
+    entries.sort(key=lambda entry: entry[0].history_date, reverse=True)
+    return entries[:limit]
+
+
+def review_queue():
+    """Submissions waiting for the secretariat, oldest first."""
+    return (
+        Submission.objects.filter(status=Submission.Status.SUBMITTED)
+        .select_related("parliament", "cycle", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def submission_get(pk):
+    return (
+        Submission.objects.select_related("parliament", "cycle", "submitted_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=SubmissionComment.objects.select_related("action", "plan", "author"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def published_parliaments():
+    """Parliaments with something published, with the count of published actions."""
+    has_published_plan = Exists(
+        PlanOfAction.objects.filter(parliament=OuterRef("pk"), is_published_copy=True)
+    )
+    return (
+        Parliament.objects.annotate(
+            published_actions=Count("actions", filter=Q(actions__is_published_copy=True))
+        )
+        .filter(Q(has_published_plan) | Q(published_actions__gt=0))
+        .order_by("name")
+    )

@@ -1,0 +1,92 @@
+"""django-tables2 tables: sorting, paging and CSV/XLSX export of the web lists."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from parliaments.models import Action
+
+
+def completion_badge(action):
+    return format_html(
+        '<span class="completion completion-{}">{}</span>',
+        action.completion,
+        action.get_completion_display(),
+    )
+
+
+class ActionTable(tables.Table):
+    title = tables.Column(verbose_name=_("Action"), linkify=False)
+    parliament = tables.Column(
+        verbose_name=_("Parliament"), order_by=("parliament__name",), accessor="parliament__name"
+    )
+    action_type = tables.Column(verbose_name=_("Type"))
+    commitments = tables.Column(verbose_name=_("Commitments"), orderable=False, empty_values=())
+    objectives = tables.Column(verbose_name=_("Objectives"), orderable=False, empty_values=())
+    completion = tables.Column(verbose_name=_("Completion"))
+    target_date = tables.DateColumn(verbose_name=_("Target"), format="j M Y")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="j M Y")
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "parliament",
+            "action_type",
+            "commitments",
+            "objectives",
+            "completion",
+            "target_date",
+            "updated_at",
+        ]
+        order_by = ("-updated_at",)
+        empty_text = _("No action matches. Change the filters, or add an action.")
+
+    def __init__(self, *args, detail_url=None, **kwargs):
+        self.detail_url = detail_url
+        super().__init__(*args, **kwargs)
+
+    def render_title(self, record, value):
+        star = ""
+        if record.is_good_practice:
+            star = format_html(
+                ' <span class="good-practice" title="{0}">★'
+                '<span class="visually-hidden">{0}</span></span>',
+                _("Good practice"),
+            )
+        return format_html('<a href="{}">{}</a>{}', self.detail_url(record), value, star)
+
+    def render_commitments(self, record):
+        return format_html_join(
+            " ", '<span class="code-chip">{}</span>', ((c.code,) for c in record.commitments.all())
+        )
+
+    def render_objectives(self, record):
+        return format_html_join(
+            " ", '<span class="code-chip">{}</span>', ((o.number,) for o in record.objectives.all())
+        )
+
+    def render_completion(self, record):
+        return completion_badge(record)
+
+    # Plain values in exports.
+    def value_title(self, record, value):
+        return value
+
+    def value_commitments(self, record):
+        return ", ".join(c.code for c in record.commitments.all())
+
+    def value_objectives(self, record):
+        return ", ".join(str(o.number) for o in record.objectives.all())
+
+    def value_completion(self, record):
+        return record.get_completion_display()
+
+
+def workspace_action_url(record):
+    return reverse("parliaments:action_detail", args=[record.pk])
+
+
+def public_action_url(record):
+    return reverse("parliaments:public_action", args=[record.parliament.iso2, record.uid])

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from parliaments import views
+
+app_name = "parliaments"
+
+urlpatterns = [
+    # Workspace of a parliament's staff
+    path("workspace/", views.WorkspaceHomeView.as_view(), name="home"),
+    path("workspace/plan/new/", views.PlanCreateView.as_view(), name="plan_create"),
+    path("workspace/plan/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan_edit"),
+    path("workspace/actions/", views.ActionListView.as_view(), name="action_list"),
+    path("workspace/actions/new/", views.ActionCreateView.as_view(), name="action_create"),
+    path("workspace/actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("workspace/actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action_edit"),
+    path(
+        "workspace/actions/<int:pk>/progress/new/",
+        views.ProgressCreateView.as_view(),
+        name="progress_create",
+    ),
+    path("workspace/actions/<int:pk>/star/", views.ActionStarView.as_view(), name="action_star"),
+    path(
+        "workspace/submissions/<slug:cycle_code>/",
+        views.SubmissionView.as_view(),
+        name="submission",
+    ),
+    # Files, served after a permission check
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("plans/<int:pk>/document/", views.PlanDocumentView.as_view(), name="plan_document"),
+    # Secretariat review
+    path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    # Public pages of published data
+    path("actions/", views.PublicActionListView.as_view(), name="public_actions"),
+    path("parliaments/", views.PublicParliamentListView.as_view(), name="public_parliaments"),
+    path("parliaments/<str:iso2>/", views.PublicParliamentView.as_view(), name="public_parliament"),
+    path(
+        "parliaments/<str:iso2>/actions/<uuid:uid>/",
+        views.PublicActionView.as_view(),
+        name="public_action",
+    ),
+]

@@ -1,0 +1,49 @@
+"""Uploaded files are checked from their content, never from their name."""
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# Detected MIME type -> what users call it.
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+SNIFF_BYTES = 8192
+
+
+def validate_upload(upload):
+    """Refuse files over the size limit or whose content is not an allowed type. On
+    success, record the detected type on the upload as `detected_content_type`."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; files may be at most %(limit)s.")
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+            },
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        found = kind.extension.upper() if kind else _("unknown")
+        raise ValidationError(
+            _(
+                "“%(name)s” is not an accepted file: its content is %(found)s. "
+                "Upload PDF, DOCX, XLSX, ODT, PNG or JPEG."
+            )
+            % {"name": upload.name, "found": found},
+            code="bad_type",
+        )
+    upload.detected_content_type = kind.mime
+    return upload

@@ -1,0 +1,558 @@
+"""Pages of the parliament workspace, the secretariat's review, and the public pages of
+published plans and actions. Views are thin: visibility comes from selectors, rules from
+permissions, writes from services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from commitments.models import Cycle
+from parliaments import permissions, selectors, services
+from parliaments.filters import ActionFilterSet
+from parliaments.forms import ActionForm, InviteForm, PlanForm, ProgressUpdateForm, ReviewForm
+from parliaments.models import Action, Parliament, Submission
+from parliaments.tables import ActionTable, public_action_url, workspace_action_url
+
+LIST_PAGE_SIZE = 25
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _own_parliament(user):
+    """The parliament of a staff member; everyone else is refused."""
+    parliament = permissions.parliament_of(user)
+    if parliament is None:
+        raise PermissionDenied(_("This page is for a parliament's editors and focal point."))
+    return parliament
+
+
+def _draft_or_404(queryset, **lookup):
+    """A draft the user may see, or 404: another parliament's drafts do not exist for them."""
+    try:
+        return queryset.filter(is_published_copy=False).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_edit(user, parliament):
+    if not permissions.can_edit_parliament(user, parliament):
+        raise PermissionDenied(_("Only this parliament's editors and focal point can change it."))
+
+
+def _require_secretariat(user):
+    if not permissions.is_secretariat(user):
+        raise PermissionDenied(_("This page is for the IPU secretariat."))
+
+
+class StaleEditMixin:
+    """Re-show the form with what changed meanwhile when a save hits a newer version.
+    The hidden version moves to the current one, so saving again is a conscious choice."""
+
+    def stale(self, form, error):
+        data = form.data.copy()
+        data["version"] = error.obj.version
+        form.data = data
+        messages.error(
+            self.request,
+            _(
+                "Not saved: someone else changed this since you opened it. Review their changes "
+                "below, then save again to keep yours."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form, stale=error))
+
+
+# --- My parliament ---------------------------------------------------------------------------
+
+
+class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "parliaments/workspace_home.html"
+
+    def get(self, request, *args, **kwargs):
+        if permissions.is_secretariat(request.user):
+            return redirect("parliaments:review_queue")
+        if permissions.parliament_of(request.user) is None:
+            messages.info(request, _("Your account reads published data."))
+            return redirect("parliaments:public_parliaments")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        parliament = _own_parliament(self.request.user)
+        today = timezone.localdate()
+        cycle, days_left = selectors.next_due(parliament, today)
+        actions = selectors.action_list(self.request.user).filter(
+            is_published_copy=False, parliament=parliament
+        )
+        table = ActionTable(actions, detail_url=workspace_action_url, exclude=["parliament"])
+        table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+        return super().get_context_data(
+            parliament=parliament,
+            plan=selectors.current_plan(parliament),
+            next_cycle=cycle,
+            days_left=days_left,
+            days_overdue=-days_left if days_left is not None else None,
+            submissions=selectors.parliament_submissions(parliament),
+            table=table,
+            activity=selectors.recent_activity(parliament),
+            can_submit=permissions.can_submit_for(self.request.user, parliament),
+            **kwargs,
+        )
+
+
+# --- Plans of action ----------------------------------------------------------------------------
+
+
+class PlanCreateView(LoginRequiredMixin, FormView):
+    template_name = "parliaments/plan_form.html"
+    form_class = PlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parliament = _own_parliament(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
+        try:
+            services.plan_create(actor=self.request.user, parliament=self.parliament, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Plan of action saved."))
+        return redirect("parliaments:home")
+
+
+class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
+    template_name = "parliaments/plan_form.html"
+    form_class = PlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = _draft_or_404(selectors.plan_visible_to(request.user), pk=kwargs["pk"])
+            _require_edit(request.user, self.plan.parliament)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.plan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
+        try:
+            services.plan_update(
+                actor=self.request.user,
+                plan=self.plan,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except services.StaleEdit as error:
+            return self.stale(form, error)
+        messages.success(self.request, _("Plan of action saved."))
+        return redirect("parliaments:home")
+
+
+class PlanDocumentView(View):
+    def get(self, request, pk):
+        plan = get_object_or_404(selectors.plan_visible_to(request.user), pk=pk)
+        if not plan.document:
+            raise Http404
+        return FileResponse(plan.document.open("rb"), as_attachment=True)
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+
+class ActionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """The workspace list: a parliament's own drafts, or every draft for the secretariat."""
+
+    template_name = "parliaments/action_list.html"
+    filterset_class = ActionFilterSet
+    table_class = ActionTable
+    paginate_by = LIST_PAGE_SIZE
+    export_formats = ("csv", "xlsx")
+    export_name = "actions"
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (permissions.is_secretariat(user) or permissions.is_parliament_staff(user)):
+            raise PermissionDenied(_("Your account reads published actions: see “Actions”."))
+        return selectors.action_list(user).filter(is_published_copy=False)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_secretariat=permissions.is_secretariat(self.request.user), **kwargs
+        )
+
+    def get_table_kwargs(self):
+        kwargs = {"detail_url": workspace_action_url}
+        if not permissions.is_secretariat(self.request.user):
+            kwargs["exclude"] = ["parliament"]
+        return kwargs
+
+
+class PublicActionListView(ExportMixin, SingleTableMixin, FilterView):
+    """Published actions of every parliament, for everyone."""
+
+    template_name = "parliaments/public_action_list.html"
+    filterset_class = ActionFilterSet
+    table_class = ActionTable
+    paginate_by = LIST_PAGE_SIZE
+    export_formats = ("csv", "xlsx")
+    export_name = "published-actions"
+
+    def get_queryset(self):
+        return selectors.action_list(None)
+
+    def get_table_kwargs(self):
+        return {"detail_url": public_action_url}
+
+
+class ActionFormMixin(LoginRequiredMixin, StaleEditMixin):
+    template_name = "parliaments/action_form.html"
+    form_class = ActionForm
+
+    @staticmethod
+    def service_data(form):
+        data = {name: form.cleaned_data[name] for name in ActionForm.Meta.fields}
+        return data, list(data.pop("commitments")), list(data.pop("objectives"))
+
+
+class ActionCreateView(ActionFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parliament = _own_parliament(request.user)
+            self.plan = selectors.current_plan(self.parliament)
+            if self.plan is None:
+                messages.info(request, _("Create your plan of action first; actions belong to it."))
+                return redirect("parliaments:plan_create")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data, commitments, objectives = self.service_data(form)
+        try:
+            action = services.action_create(
+                actor=self.request.user,
+                plan=self.plan,
+                commitments=commitments,
+                objectives=objectives,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Action added."))
+        return redirect("parliaments:action_detail", pk=action.pk)
+
+
+class ActionUpdateView(ActionFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.action = _draft_or_404(selectors.action_visible_to(request.user), pk=kwargs["pk"])
+            _require_edit(request.user, self.action.parliament)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.action}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
+
+    def form_valid(self, form):
+        data, commitments, objectives = self.service_data(form)
+        try:
+            services.action_update(
+                actor=self.request.user,
+                action=self.action,
+                expected_version=form.cleaned_data["version"],
+                commitments=commitments,
+                objectives=objectives,
+                **data,
+            )
+        except services.StaleEdit as error:
+            return self.stale(form, error)
+        messages.success(self.request, _("Action saved."))
+        return redirect("parliaments:action_detail", pk=self.action.pk)
+
+
+class ActionDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "parliaments/action_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            action = selectors.action_get(user, pk=self.kwargs["pk"])
+        except Action.DoesNotExist:
+            raise Http404 from None
+        if action.is_published_copy:
+            raise Http404  # published copies have their public page
+        return super().get_context_data(
+            action=action,
+            history=selectors.action_history(action),
+            comments=selectors.open_review_comments(action),
+            can_edit=permissions.can_edit_parliament(user, action.parliament),
+            can_star=permissions.can_star_good_practice(user),
+            **kwargs,
+        )
+
+
+class ActionStarView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        _require_secretariat(request.user)
+        action = _draft_or_404(selectors.action_visible_to(request.user), pk=pk)
+        value = request.POST.get("value") == "1"
+        services.action_set_good_practice(actor=request.user, action=action, value=value)
+        messages.success(
+            request,
+            _("Marked as a good practice.") if value else _("Good-practice star removed."),
+        )
+        return redirect(request.POST.get("next") or reverse("parliaments:action_detail", args=[pk]))
+
+
+class ProgressCreateView(LoginRequiredMixin, FormView):
+    template_name = "parliaments/progress_form.html"
+    form_class = ProgressUpdateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.action = _draft_or_404(selectors.action_visible_to(request.user), pk=kwargs["pk"])
+            _require_edit(request.user, self.action.parliament)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        next_cycle, _days = selectors.next_due(self.action.parliament, timezone.localdate())
+        return {
+            "date": timezone.localdate(),
+            "completion": self.action.completion,
+            "cycle": next_cycle,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in ProgressUpdateForm.Meta.fields}
+        try:
+            services.progress_update_create(
+                actor=self.request.user,
+                action=self.action,
+                files=form.cleaned_data["files"],
+                links=form.cleaned_data["links"],
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Progress recorded."))
+        return redirect("parliaments:action_detail", pk=self.action.pk)
+
+
+class EvidenceDownloadView(View):
+    """Serve an evidence file to people who may see its progress update, and to no one else."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
+        if not evidence.file:
+            raise Http404
+        return FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name or None,
+            content_type=evidence.content_type or "application/octet-stream",
+        )
+
+
+# --- Submissions -----------------------------------------------------------------------------
+
+
+class SubmissionView(LoginRequiredMixin, TemplateView):
+    """What the parliament's report for a cycle will send; the focal point submits it."""
+
+    template_name = "parliaments/submission.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parliament = _own_parliament(request.user)
+            self.cycle = get_object_or_404(Cycle, code=kwargs["cycle_code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        submission = Submission.objects.filter(parliament=self.parliament, cycle=self.cycle).first()
+        plan, actions, updates = services.submission_contents(self.parliament, self.cycle)
+        comments = selectors.submission_comments_by_item(submission)
+        return super().get_context_data(
+            parliament=self.parliament,
+            cycle=self.cycle,
+            submission=submission,
+            plan=plan,
+            plan_comments=comments.get("plan", []),
+            rows=[
+                (action, comments.get(action.pk, []), None)
+                for action in actions.order_by("created_at")
+            ],
+            updates_count=updates.count(),
+            can_submit=permissions.can_submit_for(self.request.user, self.parliament),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_submit_for(request.user, self.parliament):
+            raise PermissionDenied(_("Only the focal point submits for the parliament."))
+        submission = services.submission_for(self.parliament, self.cycle)
+        try:
+            services.submission_submit(actor=request.user, submission=submission)
+        except services.InvalidTransition as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Submitted to the IPU secretariat."))
+        return redirect("parliaments:submission", cycle_code=self.cycle.code)
+
+
+class ReviewQueueView(LoginRequiredMixin, TemplateView):
+    template_name = "parliaments/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        _require_secretariat(self.request.user)
+        return super().get_context_data(
+            queue=selectors.review_queue(),
+            recent=selectors.recently_reviewed(),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class ReviewDetailView(LoginRequiredMixin, FormView):
+    template_name = "parliaments/review_detail.html"
+    form_class = ReviewForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_secretariat(request.user)
+            try:
+                self.submission = selectors.submission_get(kwargs["pk"])
+            except Submission.DoesNotExist:
+                raise Http404 from None
+            self.plan, actions, self.updates = services.submission_contents(
+                self.submission.parliament, self.submission.cycle
+            )
+            self.actions = list(actions.order_by("created_at"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan, "actions": self.actions}
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        return super().get_context_data(
+            submission=self.submission,
+            plan=self.plan,
+            plan_field=form["comment_plan"] if self.plan else None,
+            rows=[(action, [], form[f"comment_action_{action.pk}"]) for action in self.actions],
+            updates_count=self.updates.count(),
+            history=self.submission.history.select_related("history_user").order_by(
+                "-history_date"
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            if form.cleaned_data["decision"] == ReviewForm.ACCEPT:
+                services.submission_accept(
+                    actor=self.request.user,
+                    submission=self.submission,
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(self.request, _("Accepted: the report is now published."))
+            else:
+                services.submission_return(
+                    actor=self.request.user,
+                    submission=self.submission,
+                    comment=form.cleaned_data["comment"],
+                    item_comments=form.item_comments(),
+                )
+                messages.success(self.request, _("Returned to the parliament with your comments."))
+        except services.InvalidTransition as error:
+            messages.error(self.request, str(error))
+        return redirect("parliaments:review_queue")
+
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+class PublicParliamentListView(TemplateView):
+    template_name = "parliaments/public_parliament_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(parliaments=selectors.published_parliaments(), **kwargs)
+
+
+class PublicParliamentView(TemplateView):
+    template_name = "parliaments/public_parliament.html"
+
+    def get_context_data(self, **kwargs):
+        parliament = get_object_or_404(Parliament, iso2=self.kwargs["iso2"].upper())
+        actions = selectors.action_list(None).filter(parliament=parliament)
+        table = ActionTable(actions, detail_url=public_action_url, exclude=["parliament"])
+        table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+        return super().get_context_data(
+            parliament=parliament,
+            plan=selectors.current_plan(parliament, published=True),
+            table=table,
+            submissions=selectors.submission_visible_to(None)
+            .filter(parliament=parliament)
+            .select_related("cycle"),
+            **kwargs,
+        )
+
+
+class PublicActionView(TemplateView):
+    template_name = "parliaments/public_action.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            action = selectors.action_get(None, uid=self.kwargs["uid"])
+        except Action.DoesNotExist:
+            raise Http404 from None
+        if action.parliament.iso2 != self.kwargs["iso2"].upper():
+            raise Http404
+        return super().get_context_data(action=action, **kwargs)
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+class InviteView(LoginRequiredMixin, FormView):
+    """The secretariat invites an editor, focal point, colleague or partner by email."""
+
+    template_name = "registration/invite.html"
+    form_class = InviteForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_invite(request.user):
+            raise PermissionDenied(_("Only the IPU secretariat invites people."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user = services.person_invite(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Invitation sent to %(email)s.") % {"email": user.email})
+        return redirect("invite")
