@@ -31,8 +31,6 @@ def _formfield(model_field, **kwargs):
 class VersionedForm(forms.ModelForm):
     """Adds a hidden `version`: the version of the record the user started from."""
 
-    formfield_callback = _formfield
-
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -44,6 +42,7 @@ class VersionedForm(forms.ModelForm):
 class PlanForm(VersionedForm):
     class Meta:
         model = PlanOfAction
+        formfield_callback = _formfield
         fields = [
             "title",
             "summary",

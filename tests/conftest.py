@@ -140,3 +140,16 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing passwords at full strength makes each persona cost ~0.2 s; tests do not
+    need the strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a throwaway folder, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -55,3 +55,52 @@ def page(browser, live_server, reference_data):
     page.on("pageerror", lambda error: page.console_problems.append(str(error)))
     yield page
     context.close()
+
+
+# --- The workspace story: demo accounts, one browser context per person.
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    """The embedded demo (parliaments, plans, actions, submissions in every state) and its
+    accounts: editor.ma, focal.ma, editor.mx, focal.mx, secretariat, partner."""
+    from parliaments.demo import seed_demo
+
+    assert seed_demo()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded evidence goes to a throwaway folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a page in a new browser context (its own cookies: one person each). Each page
+    collects its console errors and uncaught exceptions in `page.console_errors`, as
+    (text, url) pairs."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: (
+                page.console_errors.append((message.text, message.location.get("url", "")))
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append((str(error), page.url)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
