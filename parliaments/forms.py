@@ -18,6 +18,8 @@ from parliaments.models import (
 )
 from parliaments.validators import validate_upload
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -288,3 +290,16 @@ class InviteForm(forms.Form):
         if role and role not in PARLIAMENT_ROLES and parliament:
             self.add_error("parliament", _("The secretariat and partners have no parliament."))
         return data
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Edited spreadsheet"),
+        help_text=_("The XLSX file you downloaded here, with your changes."),
+    )
+
+    def clean_file(self):
+        upload = validate_upload(self.cleaned_data["file"])
+        if upload.detected_content_type != XLSX:
+            raise forms.ValidationError(_("Upload the XLSX workbook downloaded from this page."))
+        return upload

@@ -11,6 +11,11 @@ urlpatterns = [
     path("workspace/plan/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan_edit"),
     path("workspace/actions/", views.ActionListView.as_view(), name="action_list"),
     path("workspace/actions/new/", views.ActionCreateView.as_view(), name="action_create"),
+    path(
+        "workspace/actions/spreadsheet/",
+        views.ActionSpreadsheetView.as_view(),
+        name="action_spreadsheet",
+    ),
     path("workspace/actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("workspace/actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action_edit"),
     path(

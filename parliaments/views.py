@@ -2,14 +2,19 @@
 published plans and actions. Views are thin: visibility comes from selectors, rules from
 permissions, writes from services."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -17,9 +22,16 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from commitments.models import Cycle
-from parliaments import permissions, selectors, services
+from parliaments import permissions, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
-from parliaments.forms import ActionForm, InviteForm, PlanForm, ProgressUpdateForm, ReviewForm
+from parliaments.forms import (
+    ActionForm,
+    InviteForm,
+    PlanForm,
+    ProgressUpdateForm,
+    ReviewForm,
+    SpreadsheetUploadForm,
+)
 from parliaments.models import Action, Parliament, Submission
 from parliaments.tables import ActionTable, public_action_url, workspace_action_url
 
@@ -556,3 +568,88 @@ class InviteView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Invitation sent to %(email)s.") % {"email": user.email})
         return redirect("invite")
+
+
+# --- Spreadsheet round trip ---------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "action_import"
+
+
+class ActionSpreadsheetView(LoginRequiredMixin, FormView):
+    """Download the actions as XLSX; upload the edited file; preview; then confirm."""
+
+    template_name = "parliaments/action_spreadsheet.html"
+    form_class = SpreadsheetUploadForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parliament = _own_parliament(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download"):
+            actions = (
+                selectors.action_list(request.user)
+                .filter(is_published_copy=False, parliament=self.parliament)
+                .order_by("created_at")
+            )
+            response = HttpResponse(
+                spreadsheet.actions_workbook(actions),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            filename = f"actions-{self.parliament.iso2}-{timezone.localdate():%Y-%m-%d}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return self.confirm()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        content = form.cleaned_data["file"].read()
+        plan = spreadsheet.plan_import(content, self.parliament)
+        if plan.is_valid and plan.changes:
+            name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+            self.request.session[IMPORT_SESSION_KEY] = name
+        return self.render_to_response(self.get_context_data(form=form, plan=plan))
+
+    def confirm(self):
+        name = self.request.session.pop(IMPORT_SESSION_KEY, None)
+        if not name or not default_storage.exists(name):
+            messages.error(self.request, _("Nothing to apply: upload the file again."))
+            return redirect("parliaments:action_spreadsheet")
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+        default_storage.delete(name)
+        plan = spreadsheet.plan_import(content, self.parliament)
+        if not plan.is_valid:
+            return self.render_to_response(self.get_context_data(plan=plan))
+        current = selectors.current_plan(self.parliament)
+        if current is None and any(change.action is None for change in plan.changes):
+            messages.error(self.request, _("Create your plan of action before adding actions."))
+            return redirect("parliaments:plan_create")
+        try:
+            applied = spreadsheet.apply_import(
+                plan, actor=self.request.user, parliament=self.parliament, current_plan=current
+            )
+        except (services.StaleEdit, ValidationError):
+            messages.error(
+                self.request,
+                _(
+                    "Nothing was applied: an action changed on the site in the meantime. "
+                    "Download a new file and make your changes again."
+                ),
+            )
+            return redirect("parliaments:action_spreadsheet")
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s action updated from the spreadsheet.",
+                "%(count)s actions updated from the spreadsheet.",
+                applied,
+            )
+            % {"count": applied},
+        )
+        return redirect("parliaments:action_list")
