@@ -25,6 +25,7 @@
           suggested.push(value);
         }
       });
+      suggested.sort(function (a, b) { return a - b; });
       if (note && suggested.length) {
         note.textContent = note.dataset.template
           ? note.dataset.template.replace("%s", suggested.join(", "))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import filetype
 import pytest
+from playwright.sync_api import expect
 
 from commitments.models import Cycle
 from tests.e2e.axe import assert_no_serious_violations
@@ -98,8 +99,7 @@ def sign_in(page, story, username, check_page=False):
     form.locator('input[name="username"]').fill(username)
     form.locator('input[name="password"]').fill(PASSWORD)
     form.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+    expect(page, f"{username} could not sign in").not_to_have_url(re.compile("/accounts/login/"))
 
 
 def test_action_progress_submission_review_and_publication(open_page, demo_data, media_root):
@@ -112,7 +112,7 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     sign_in(editor, story, "editor.ma", check_page=True)
     editor.get_by_role("link", name="My workspace").click()
     editor.wait_for_url("**/workspace/")
-    assert editor.locator("h1").inner_text() == "Morocco"
+    expect(editor.locator("h1")).to_have_text("Morocco")
     story.check(editor, "editor-workspace-home")
 
     editor.get_by_role("link", name="Add an action").click()
@@ -130,15 +130,15 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     # static/js/action-form.js ticks the objectives the commitment serves.
     assert_objectives_ticked(form, suggested)
     note = form.locator("[data-suggestion-note]")
-    assert note.inner_text().startswith("Suggested objectives ticked:")
+    expect(note).to_contain_text("Suggested objectives ticked:")
     assert sorted(int(n) for n in re.findall(r"\d+", note.inner_text())) == suggested
     story.check(editor, "editor-action-form-filled")
 
     form.get_by_role("button", name="Save the action").click()
     editor.wait_for_url(re.compile(r"/workspace/actions/\d+/$"))
     action_path = re.search(r"/workspace/actions/\d+/$", editor.url).group(0)
-    assert editor.locator("h1").inner_text() == ACTION_TITLE
-    assert editor.get_by_text("Action added.").is_visible()
+    expect(editor.locator("h1")).to_have_text(ACTION_TITLE)
+    expect(editor.get_by_text("Action added.")).to_be_visible()
     story.check(editor, "editor-action-detail")
 
     # --- ... and records progress with a PDF as evidence -----------------------------------
@@ -162,9 +162,9 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     story.check(editor, "editor-progress-form-filled")
     form.get_by_role("button", name="Save the progress update").click()
     editor.wait_for_url(f"**{action_path}")
-    assert editor.get_by_text("Progress recorded.").is_visible()
+    expect(editor.get_by_text("Progress recorded.")).to_be_visible()
     evidence = editor.locator(".evidence-list").get_by_role("link", name=EVIDENCE_NAME)
-    assert evidence.is_visible()
+    expect(evidence).to_be_visible()
     download = editor.context.request.get(evidence.get_attribute("href"))
     assert download.status == 200
     assert download.body() == pdf
@@ -176,13 +176,12 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     sign_in(focal, story, "focal.ma")
     focal.goto("/workspace/submissions/2021-progress/")
     status = focal.locator("header .submission-status")
-    assert status.inner_text() == "Returned with comments"
-    assert focal.get_by_text(ACTION_TITLE).first.is_visible()
+    expect(status).to_have_text("Returned with comments")
+    expect(focal.get_by_text(ACTION_TITLE).first).to_be_visible()
     story.check(focal, "focal-submission-returned")
     focal.get_by_role("button", name="Submit again").click()
-    focal.wait_for_load_state()
-    assert focal.get_by_text("Submitted to the IPU secretariat.").is_visible()
-    assert status.inner_text() == "Submitted"
+    expect(focal.get_by_text("Submitted to the IPU secretariat.")).to_be_visible()
+    expect(status).to_have_text("Submitted")
     story.check(focal, "focal-submission-submitted")
     story.console(focal, "focal.ma")
 
@@ -192,16 +191,16 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     reviewer.goto("/review/")
     story.check(reviewer, "secretariat-review-queue")
     row = reviewer.get_by_role("row").filter(has_text="Morocco").filter(has_text="2021-progress")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     row.get_by_role("link", name="Review").click()
     reviewer.wait_for_url(re.compile(r"/review/\d+/$"))
-    assert "Morocco" in reviewer.locator("h1").inner_text()
-    assert reviewer.get_by_text(ACTION_TITLE).first.is_visible()
+    expect(reviewer.locator("h1")).to_contain_text("Morocco")
+    expect(reviewer.get_by_text(ACTION_TITLE).first).to_be_visible()
     story.check(reviewer, "secretariat-review-detail")
     reviewer.get_by_label("Accept and publish").check()
     reviewer.get_by_role("button", name="Record the decision").click()
     reviewer.wait_for_url("**/review/")
-    assert reviewer.get_by_text("Accepted: the report is now published.").is_visible()
+    expect(reviewer.get_by_text("Accepted: the report is now published.")).to_be_visible()
     story.check(reviewer, "secretariat-review-queue-after-decision")
     story.console(reviewer, "secretariat")
 
@@ -209,7 +208,7 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     visitor = open_page()
     visitor.goto("/parliaments/MA/")
     published = visitor.locator('section[aria-labelledby="actions-title"] table')
-    assert published.get_by_text(ACTION_TITLE).is_visible()
+    expect(published.get_by_text(ACTION_TITLE)).to_be_visible()
     story.check(visitor, "visitor-public-parliament")
     story.console(visitor, "anonymous visitor")
 
