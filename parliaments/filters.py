@@ -53,7 +53,10 @@ class ActionFilterSet(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
     )
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     class Meta:

@@ -239,7 +239,7 @@ class ReviewForm(forms.Form):
             self.fields["comment_plan"] = forms.CharField(
                 required=False,
                 label=_("Comment on the plan"),
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
             self.items.append(("comment_plan", plan))
         for action in actions:
@@ -247,7 +247,7 @@ class ReviewForm(forms.Form):
             self.fields[name] = forms.CharField(
                 required=False,
                 label=_("Comment on “%(title)s”") % {"title": action.title},
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
             self.items.append((name, action))
 

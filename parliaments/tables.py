@@ -16,17 +16,25 @@ def completion_badge(action):
     )
 
 
+# Columns a phone leaves out (the action's page shows them all).
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class ActionTable(tables.Table):
     title = tables.Column(verbose_name=_("Action"), linkify=False)
     parliament = tables.Column(
         verbose_name=_("Parliament"), order_by=("parliament__name",), accessor="parliament__name"
     )
-    action_type = tables.Column(verbose_name=_("Type"))
-    commitments = tables.Column(verbose_name=_("Commitments"), orderable=False, empty_values=())
-    objectives = tables.Column(verbose_name=_("Objectives"), orderable=False, empty_values=())
+    action_type = tables.Column(verbose_name=_("Type"), attrs=WIDE_ONLY)
+    commitments = tables.Column(
+        verbose_name=_("Commitments"), orderable=False, empty_values=(), attrs=WIDE_ONLY
+    )
+    objectives = tables.Column(
+        verbose_name=_("Objectives"), orderable=False, empty_values=(), attrs=WIDE_ONLY
+    )
     completion = tables.Column(verbose_name=_("Completion"))
-    target_date = tables.DateColumn(verbose_name=_("Target"), format="j M Y")
-    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="j M Y")
+    target_date = tables.DateColumn(verbose_name=_("Target"), format="j M Y", attrs=WIDE_ONLY)
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="j M Y", attrs=WIDE_ONLY)
 
     class Meta:
         model = Action

@@ -203,6 +203,14 @@ class ActionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
             raise PermissionDenied(_("Your account reads published actions: see “Actions”."))
         return selectors.action_list(user).filter(is_published_copy=False)
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if not permissions.is_secretariat(self.request.user):
+            for name in ("country", "region", "parliament"):  # staff see one parliament
+                filterset.filters.pop(name, None)
+                filterset.form.fields.pop(name, None)
+        return filterset
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             is_secretariat=permissions.is_secretariat(self.request.user), **kwargs
