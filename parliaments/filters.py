@@ -74,3 +74,18 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def filter_cycle(self, queryset, name, value):
         return queryset.filter(progress_updates__cycle=value).distinct()
+
+
+class ParliamentFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Country"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+
+    class Meta:
+        model = Parliament
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(iso2__iexact=value) | Q(iso3__iexact=value)
+        )

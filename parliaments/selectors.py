@@ -1,7 +1,7 @@
 """Reads of who acts and what they did. Pages, the API and reports get their querysets
 here; `*_visible_to(user)` is the one place that decides who sees which rows."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Objective
@@ -283,9 +283,14 @@ def published_parliaments():
     has_published_plan = Exists(
         PlanOfAction.objects.filter(parliament=OuterRef("pk"), is_published_copy=True)
     )
+    current_plan = PlanOfAction.objects.filter(
+        parliament=OuterRef("pk"), is_published_copy=True, is_current=True
+    )
     return (
         Parliament.objects.annotate(
-            published_actions=Count("actions", filter=Q(actions__is_published_copy=True))
+            published_actions=Count("actions", filter=Q(actions__is_published_copy=True)),
+            plan_status=Subquery(current_plan.values("status")[:1]),
+            plan_adopted_on=Subquery(current_plan.values("adopted_on")[:1]),
         )
         .filter(Q(has_published_plan) | Q(published_actions__gt=0))
         .order_by("name")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from parliaments.models import Action
+from parliaments.models import Action, Parliament, PlanOfAction
 
 
 def completion_badge(action):
@@ -98,3 +98,42 @@ def workspace_action_url(record):
 
 def public_action_url(record):
     return reverse("parliaments:public_action", args=[record.parliament.iso2, record.uid])
+
+
+class PublishedParliamentTable(tables.Table):
+    name = tables.Column(verbose_name=_("Parliament"))
+    region = tables.Column(verbose_name=_("Region"))
+    plan_status = tables.Column(verbose_name=_("Plan of action"), empty_values=())
+    plan_adopted_on = tables.DateColumn(verbose_name=_("Adopted"), format="j M Y")
+    published_actions = tables.Column(
+        verbose_name=_("Published actions"),
+        attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}},
+    )
+
+    class Meta:
+        model = Parliament
+        fields = ["name", "region", "plan_status", "plan_adopted_on", "published_actions"]
+        order_by = ("name",)
+        empty_text = _(
+            "No parliament has published yet. Published plans appear here once the "
+            "secretariat accepts them."
+        )
+
+    def render_name(self, record, value):
+        url = reverse("parliaments:public_parliament", args=[record.iso2])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_plan_status(self, record, value):
+        if not value:
+            return "—"
+        return format_html(
+            '<span class="plan-status plan-status-{}">{}</span>',
+            value,
+            PlanOfAction.Status(value).label,
+        )
+
+    def value_name(self, record, value):
+        return value
+
+    def value_plan_status(self, record, value):
+        return PlanOfAction.Status(value).label if value else ""

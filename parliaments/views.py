@@ -23,7 +23,7 @@ from django_tables2.export import ExportMixin
 
 from commitments.models import Cycle
 from parliaments import permissions, selectors, services, spreadsheet
-from parliaments.filters import ActionFilterSet
+from parliaments.filters import ActionFilterSet, ParliamentFilterSet
 from parliaments.forms import (
     ActionForm,
     InviteForm,
@@ -33,7 +33,12 @@ from parliaments.forms import (
     SpreadsheetUploadForm,
 )
 from parliaments.models import Action, Parliament, Submission
-from parliaments.tables import ActionTable, public_action_url, workspace_action_url
+from parliaments.tables import (
+    ActionTable,
+    PublishedParliamentTable,
+    public_action_url,
+    workspace_action_url,
+)
 
 LIST_PAGE_SIZE = 25
 
@@ -515,11 +520,18 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
 # --- Public pages ----------------------------------------------------------------------------
 
 
-class PublicParliamentListView(TemplateView):
-    template_name = "parliaments/public_parliament_list.html"
+class PublicParliamentListView(ExportMixin, SingleTableMixin, FilterView):
+    """Parliaments that published something, with their plan's status; for everyone."""
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(parliaments=selectors.published_parliaments(), **kwargs)
+    template_name = "parliaments/public_parliament_list.html"
+    filterset_class = ParliamentFilterSet
+    table_class = PublishedParliamentTable
+    paginate_by = 50
+    export_formats = ("csv", "xlsx")
+    export_name = "parliaments"
+
+    def get_queryset(self):
+        return selectors.published_parliaments()
 
 
 class PublicParliamentView(TemplateView):

@@ -380,7 +380,7 @@ PAGES = [
     ("editor", "/workspace/actions/{action}/", 14),
     ("anonymous", "/parliaments/MA/", 7),
     ("anonymous", "/actions/?region=africa", 9),
-    ("anonymous", "/parliaments/", 1),
+    ("anonymous", "/parliaments/?region=africa", 3),
     ("anonymous", "/parliaments/MA/actions/{uid}/", 5),
 ]
 
