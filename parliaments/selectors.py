@@ -2,7 +2,6 @@
 here; `*_visible_to(user)` is the one place that decides who sees which rows."""
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Objective
 from parliaments import permissions
@@ -92,51 +91,58 @@ HISTORY_LIMIT = 30
 GROUP_SECONDS = 3
 
 
-def action_history(action, limit=HISTORY_LIMIT):
-    """The latest changes to an action, newest first: who, when, and each field's value
-    before and after. Read from the history in a fixed number of queries."""
+_UNTRACKED = {
+    "id",
+    "uid",
+    "version",
+    "created_at",
+    "updated_at",
+    "is_published_copy",
+    "published_at",
+    "published_version",
+    "parliament",
+    "plan",
+}
+
+
+def record_history(obj, *, m2m=(), limit=HISTORY_LIMIT):
+    """The latest changes to `obj`, newest first: who, when, and each field's value before
+    and after (choices and related rows by name). A fixed number of queries: the history
+    rows, their many-to-many rows, and one lookup per related model."""
+    model = type(obj)
+    name = model._meta.model_name
+    through = {field: f"historical{name}_{field}_set" for field in m2m}
     records = list(
-        action.history.select_related("history_user")
-        .prefetch_related("historicalaction_commitments_set", "historicalaction_objectives_set")
+        obj.history.select_related("history_user")
+        .prefetch_related(*through.values())
         .order_by("-history_date", "-history_id")[: limit + 1]
     )
-    tracked = [
-        f
-        for f in Action._meta.concrete_fields
-        if f.name
-        not in {
-            "id",
-            "uid",
-            "version",
-            "created_at",
-            "updated_at",
-            "is_published_copy",
-            "published_at",
-            "published_version",
-            "parliament",
-        }
-    ]
-    commitments = {c.pk: c.code for c in Commitment.objects.all()}
-    objectives = {o.pk: str(o.number) for o in Objective.objects.all()}
+    tracked = [f for f in model._meta.concrete_fields if f.name not in _UNTRACKED]
+    names = {}  # field -> {pk: display}
+    for field in tracked:
+        if field.is_relation:
+            ids = {getattr(r, field.attname) for r in records} - {None}
+            names[field.name] = {
+                o.pk: str(o) for o in field.related_model.objects.filter(pk__in=ids)
+            }
+    for field_name in m2m:
+        related = model._meta.get_field(field_name).related_model
+        names[field_name] = {o.pk: getattr(o, o.REFERENCE_KEY) for o in related.objects.all()}
 
-    def links(record):
-        return {
-            "commitments": ", ".join(
-                sorted(
-                    commitments[r.commitment_id]
-                    for r in record.historicalaction_commitments_set.all()
-                )
-            ),
-            "objectives": ", ".join(
-                sorted(
-                    (
-                        objectives[r.objective_id]
-                        for r in record.historicalaction_objectives_set.all()
-                    ),
-                    key=int,
-                )
-            ),
-        }
+    def display(field, value):
+        if field.is_relation:
+            return names[field.name].get(value, value) if value is not None else None
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    def links(record, field_name):
+        related = model._meta.get_field(field_name).related_model._meta.model_name
+        values = [
+            names[field_name][getattr(row, f"{related}_id")]
+            for row in getattr(record, through[field_name]).all()
+        ]
+        return ", ".join(str(v) for v in sorted(values, key=lambda v: (str(type(v)), v)))
 
     # One save writes a record for the row and one per many-to-many field: show the
     # records a person wrote within a few seconds as one change.
@@ -164,21 +170,25 @@ def action_history(action, limit=HISTORY_LIMIT):
         else:
             kind = "changed"
             for field in tracked:
-                before, after = getattr(older, field.attname), getattr(newest, field.attname)
+                before = display(field, getattr(older, field.attname))
+                after = display(field, getattr(newest, field.attname))
                 if before != after:
-                    if field.choices:
-                        choices = dict(field.flatchoices)
-                        before, after = choices.get(before, before), choices.get(after, after)
                     changes.append((field.verbose_name, before, after))
-            old_links, new_links = links(older), links(newest)
-            for name, label in (
-                ("commitments", _("Rabat commitments")),
-                ("objectives", _("GCM objectives")),
-            ):
-                if old_links[name] != new_links[name]:
-                    changes.append((label, old_links[name], new_links[name]))
+            for field_name in m2m:
+                before, after = links(older, field_name), links(newest, field_name)
+                if before != after:
+                    label = model._meta.get_field(field_name).verbose_name
+                    changes.append((label, before, after))
         entries.append({"record": newest, "kind": kind, "changes": changes})
     return entries
+
+
+def action_history(action, limit=HISTORY_LIMIT):
+    return record_history(action, m2m=("commitments", "objectives"), limit=limit)
+
+
+def plan_history(plan, limit=HISTORY_LIMIT):
+    return record_history(plan, limit=limit)
 
 
 def open_review_comments(action):

@@ -149,9 +149,8 @@ def plan_update(*, actor, plan, expected_version, **data):
     plan = _lock_at_version(PlanOfAction, plan, expected_version)
     for name, value in data.items():
         setattr(plan, name, value)
-    plan.version = F("version") + 1
-    _save(plan, actor, exclude=["version"])
-    plan.refresh_from_db()
+    plan.version += 1  # the row is locked: no one else can bump it meanwhile
+    _save(plan, actor)
     return plan
 
 

@@ -164,7 +164,9 @@ class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.plan}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.plan, **kwargs)
+        return super().get_context_data(
+            plan=self.plan, history=selectors.plan_history(self.plan), **kwargs
+        )
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}

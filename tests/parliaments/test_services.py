@@ -170,3 +170,22 @@ def test_visibility_drafts_for_owner_and_secretariat_published_for_everyone_else
     assert selectors.action_visible_to(secretariat).count() == 1
     assert selectors.action_visible_to(editor_mx).count() == 0
     assert selectors.action_visible_to(partner).count() == 0
+
+
+def test_plan_edit_from_a_stale_version_is_refused(editor_ma, focal_ma):
+    plan = PlanFactory(status="drafting", adopted_on=None)
+    services.plan_update(actor=editor_ma, plan=plan, expected_version=1, title="Plan 2020–2023")
+    with pytest.raises(services.StaleEdit) as stale:
+        services.plan_update(actor=focal_ma, plan=plan, expected_version=1, summary="Other")
+    plan.refresh_from_db()
+    assert (plan.title, plan.version) == ("Plan 2020–2023", 2)
+    assert [c.field for c in stale.value.changes] == ["title"]
+
+
+def test_a_new_plan_becomes_the_only_current_one(editor_ma):
+    old = PlanFactory()
+    new = services.plan_create(
+        actor=editor_ma, parliament=old.parliament, title="Plan 2024–2027", status="drafting"
+    )
+    old.refresh_from_db()
+    assert (old.is_current, new.is_current) == (False, True)

@@ -400,3 +400,39 @@ def test_page_queries_do_not_grow_with_data(
     with django_assert_max_num_queries(max_queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_history_shows_who_changed_what_on_plan_and_action(world):
+    editor = world["clients"]["editor"]
+    plan, action = world["plan"], world["action"]
+    response = editor.post(
+        f"/workspace/plan/{plan.pk}/edit/",
+        {
+            "version": plan.version,
+            "title": plan.title,
+            "summary": plan.summary,
+            "status": "under_revision",
+            "adopted_on": "2019-11-20",
+            "adopting_body": "plenary",
+            "period_start": "",
+            "period_end": "",
+            "document_url": "",
+        },
+    )
+    assert response.status_code == 302
+    html = editor.get(f"/workspace/plan/{plan.pk}/edit/").content.decode()
+    assert '<th scope="row">Status</th><td>Adopted</td><td>Under revision</td>' in html
+
+    editor.post(
+        f"/workspace/actions/{action.pk}/edit/",
+        _action_form_data(action, action_type="ratification", instrument=_instrument("ICRMW").pk),
+    )
+    html = world["clients"]["secretariat"].get(f"/workspace/actions/{action.pk}/").content.decode()
+    assert "Instrument to ratify</th><td>—</td><td>ICRMW:" in html
+    assert "editor.ma" in html or "Ratification of an instrument" in html
+
+
+def _instrument(code):
+    from commitments.models import Instrument
+
+    return Instrument.objects.get(code=code)
