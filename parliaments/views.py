@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -345,7 +346,12 @@ class ActionStarView(LoginRequiredMixin, View):
             request,
             _("Marked as a good practice.") if value else _("Good-practice star removed."),
         )
-        return redirect(request.POST.get("next") or reverse("parliaments:action_detail", args=[pk]))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("parliaments:action_detail", args=[pk])
+        return redirect(target)
 
 
 class ProgressCreateView(LoginRequiredMixin, FormView):

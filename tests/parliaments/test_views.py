@@ -436,3 +436,24 @@ def _instrument(code):
     from commitments.models import Instrument
 
     return Instrument.objects.get(code=code)
+
+
+def test_reviewer_stars_a_good_practice_from_the_review_page(world):
+    reviewer, action = world["clients"]["secretariat"], world["action"]
+    url = f"/review/{world['submission'].pk}/"
+    assert "Star as good practice" in reviewer.get(url).content.decode()
+    response = reviewer.post(
+        f"/workspace/actions/{action.pk}/star/", {"value": "1", "next": url, "decision": ""}
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    assert set(
+        Action.objects.filter(uid=action.uid).values_list("is_good_practice", flat=True)
+    ) == {True}
+
+
+def test_star_never_redirects_to_another_site(world):
+    action = world["action"]
+    response = world["clients"]["secretariat"].post(
+        f"/workspace/actions/{action.pk}/star/", {"value": "1", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == f"/workspace/actions/{action.pk}/"
