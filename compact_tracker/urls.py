@@ -1,8 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from compact_tracker.views import healthz
+from commitments.api import urls as commitments_api
+from compact_tracker.api import json_error_view
+from compact_tracker.views import ApiGuideView, healthz
+from parliaments.api import urls as parliaments_api
 
 admin.site.site_header = _("Compact Tracker administration")
 admin.site.site_title = _("Compact Tracker")
@@ -15,4 +19,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    re_path(
+        r"^api/(?P<version>v1)/",
+        include(
+            ([*commitments_api.urlpatterns, *parliaments_api.urlpatterns], "api"), namespace="api"
+        ),
+    ),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", ApiGuideView.as_view(), name="api-guide"),
+    path("api/<path:rest>", json_error_view(404, "not_found", "No such API endpoint.")),
 ]

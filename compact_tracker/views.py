@@ -1,4 +1,4 @@
-"""Project-wide views: the health check."""
+"""Project-wide views: the health check and the API guide."""
 
 import logging
 
@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
@@ -50,3 +51,13 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+class ApiGuideView(TemplateView):
+    """“Using the API”: curl examples for the questions partners ask most."""
+
+    template_name = "api_guide.html"
+
+    def get_context_data(self, **kwargs):
+        base = self.request.build_absolute_uri("/api/v1/").rstrip("/")
+        return super().get_context_data(base=base, **kwargs)

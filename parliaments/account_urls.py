@@ -4,5 +4,6 @@ from parliaments import views
 
 urlpatterns = [
     path("invite/", views.InviteView.as_view(), name="invite"),
+    path("tokens/", views.TokenListView.as_view(), name="api_tokens"),
     path("", include("django.contrib.auth.urls")),
 ]

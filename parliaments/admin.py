@@ -6,11 +6,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from parliaments.models import (
     Action,
+    ApiToken,
     Evidence,
     Parliament,
     PlanOfAction,
     Profile,
     ProgressUpdate,
+    PublicationChange,
     Submission,
     SubmissionComment,
 )
@@ -158,3 +160,38 @@ class SubmissionCommentAdmin(admin.ModelAdmin):
         "author",
     ]
     raw_id_fields = ["submission", "action", "plan"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The secretariat can see and revoke tokens; keys are never stored, so never shown."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are created by their owner, who must see the key once
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(PublicationChange)
+class PublicationChangeAdmin(admin.ModelAdmin):
+    list_display = ["id", "operation", "kind", "uid", "parliament", "at"]
+    list_filter = ["operation", "kind"]
+    search_fields = ["=uid", "parliament__name"]
+    list_select_related = ["parliament"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

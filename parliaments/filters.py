@@ -6,12 +6,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Objective
-from parliaments.models import Action, ActionType, Completion, Parliament, Region
+from parliaments.models import (
+    Action,
+    ActionType,
+    Completion,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Region,
+    Submission,
+)
 
 
-class ActionFilterSet(django_filters.FilterSet):
+class ParliamentScopedFilterSet(django_filters.FilterSet):
+    """Filters every parliament-owned list shares: where, when, and free text."""
+
+    SEARCH_FIELDS = ("title", "description")
+
     search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), help_text=_("Words in the title or description.")
+        method="filter_search",
+        label=_("Search"),
+        help_text=_("Words in the title or description, e.g. detention."),
     )
     country = django_filters.CharFilter(
         method="filter_country",
@@ -19,58 +34,77 @@ class ActionFilterSet(django_filters.FilterSet):
         help_text=_("ISO 3166 alpha-2 or alpha-3, e.g. MA or MAR."),
     )
     region = django_filters.ChoiceFilter(
-        field_name="parliament__region", choices=Region.choices, label=_("Region")
+        field_name="parliament__region",
+        choices=Region.choices,
+        label=_("Region"),
+        help_text=_("UN M49 region, e.g. africa."),
     )
     parliament = django_filters.ModelChoiceFilter(
         queryset=Parliament.objects.order_by("name"),
         field_name="parliament",
         to_field_name="iso2",
         label=_("Parliament"),
+        help_text=_("The parliament's ISO 3166 alpha-2 code, e.g. MX."),
     )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        help_text=_("ISO 8601 date-time, e.g. 2021-12-31T00:00:00Z."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            condition = Q()
+            for field in self.SEARCH_FIELDS:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def filter_country(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(Q(parliament__iso2=value) | Q(parliament__iso3=value))
+
+
+class ActionFilterSet(ParliamentScopedFilterSet):
     objective = django_filters.ModelChoiceFilter(
         queryset=Objective.objects.order_by("number"),
         field_name="objectives",
         to_field_name="number",
         label=_("GCM objective"),
+        help_text=_("GCM objective number, e.g. 17."),
     )
     commitment = django_filters.ModelChoiceFilter(
         queryset=Commitment.objects.order_by("position"),
         field_name="commitments",
         to_field_name="code",
         label=_("Rabat commitment"),
+        help_text=_("Rabat commitment code, e.g. R7a.1."),
     )
-    action_type = django_filters.ChoiceFilter(choices=ActionType.choices, label=_("Type"))
-    completion = django_filters.ChoiceFilter(choices=Completion.choices, label=_("Completion"))
+    action_type = django_filters.ChoiceFilter(
+        choices=ActionType.choices, label=_("Type"), help_text=_("e.g. ratification.")
+    )
+    completion = django_filters.ChoiceFilter(
+        choices=Completion.choices, label=_("Completion"), help_text=_("e.g. complete.")
+    )
     cycle = django_filters.ModelChoiceFilter(
         queryset=Cycle.objects.order_by("due_date"),
         method="filter_cycle",
         to_field_name="code",
         label=_("Reported in cycle"),
+        help_text=_("Actions with progress reported in this cycle, e.g. 2021-progress."),
     )
     good_practice = django_filters.BooleanFilter(
         field_name="is_good_practice",
         label=_("Good practice"),
+        help_text=_("true for actions the secretariat starred."),
         widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
-    )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label=_("Updated since"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     class Meta:
         model = Action
         fields = []
-
-    def filter_search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        return queryset
-
-    def filter_country(self, queryset, name, value):
-        value = value.strip().upper()
-        return queryset.filter(Q(parliament__iso2=value) | Q(parliament__iso3=value))
 
     def filter_cycle(self, queryset, name, value):
         return queryset.filter(progress_updates__cycle=value).distinct()
@@ -89,3 +123,80 @@ class ParliamentFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(iso2__iexact=value) | Q(iso3__iexact=value)
         )
+
+
+class PlanFilterSet(ParliamentScopedFilterSet):
+    SEARCH_FIELDS = ("title", "summary")
+
+    status = django_filters.ChoiceFilter(
+        choices=PlanOfAction.Status.choices, label=_("Status"), help_text=_("e.g. adopted.")
+    )
+    adopted_by = django_filters.DateFilter(
+        field_name="adopted_on",
+        lookup_expr="lte",
+        label=_("Adopted by"),
+        help_text=_("Adopted on or before this date, e.g. 2019-12-31."),
+    )
+    current = django_filters.BooleanFilter(
+        field_name="is_current", label=_("Current plan"), help_text=_("true: current plans only.")
+    )
+
+    class Meta:
+        model = PlanOfAction
+        fields = []
+
+
+class ProgressUpdateFilterSet(ParliamentScopedFilterSet):
+    SEARCH_FIELDS = ("narrative", "action__title")
+
+    objective = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.all(),
+        field_name="action__objectives",
+        to_field_name="number",
+        label=_("GCM objective"),
+        help_text=_("GCM objective number of the action, e.g. 17."),
+    )
+    commitment = django_filters.ModelChoiceFilter(
+        queryset=Commitment.objects.all(),
+        field_name="action__commitments",
+        to_field_name="code",
+        label=_("Rabat commitment"),
+        help_text=_("Rabat commitment code of the action, e.g. R8.1."),
+    )
+    action_type = django_filters.ChoiceFilter(
+        field_name="action__action_type",
+        choices=ActionType.choices,
+        label=_("Type"),
+        help_text=_("Type of the action, e.g. oversight."),
+    )
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=Cycle.objects.all(),
+        to_field_name="code",
+        label=_("Cycle"),
+        help_text=_("e.g. 2021-progress."),
+    )
+    completion = django_filters.ChoiceFilter(
+        choices=Completion.choices, label=_("Completion"), help_text=_("e.g. substantial.")
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = []
+
+
+class SubmissionFilterSet(ParliamentScopedFilterSet):
+    SEARCH_FIELDS = ("review_comment",)
+
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=Cycle.objects.all(),
+        to_field_name="code",
+        label=_("Cycle"),
+        help_text=_("e.g. 2019-plan."),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Submission.Status.choices, label=_("Status"), help_text=_("e.g. accepted.")
+    )
+
+    class Meta:
+        model = Submission
+        fields = []

@@ -499,3 +499,53 @@ class SubmissionComment(models.Model):
 
     def __str__(self):
         return self.body[:80]
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the key is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
+class PublicationChange(models.Model):
+    """One entry of the changes feed: a published record created, updated or withdrawn.
+    `id` is the cursor partners resume from; it only grows."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan of action")
+        ACTION = "action", _("action")
+        PROGRESS_UPDATE = "progress_update", _("progress update")
+
+    class Operation(models.TextChoices):
+        UPSERT = "upsert", _("created or updated")
+        DELETE = "delete", _("withdrawn")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    uid = models.UUIDField()
+    parliament = models.ForeignKey(Parliament, on_delete=models.PROTECT, related_name="+")
+    operation = models.CharField(max_length=10, choices=Operation.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("publication change")
+        verbose_name_plural = _("publication changes")
+
+    def __str__(self):
+        return f"{self.id} {self.operation} {self.kind} {self.uid}"

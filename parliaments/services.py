@@ -26,6 +26,7 @@ from parliaments.models import (
     Parliament,
     PlanOfAction,
     ProgressUpdate,
+    PublicationChange,
     Role,
     Submission,
     SubmissionComment,
@@ -199,6 +200,14 @@ def action_set_good_practice(*, actor, action, value):
     """Star (or unstar) an action as a good practice: the secretariat's call. The star
     is written on the draft and, when it exists, on the published copy at once."""
     Action.objects.filter(uid=action.uid).update(is_good_practice=value)
+    copy = Action.objects.filter(uid=action.uid, is_published_copy=True).first()
+    if copy is not None:
+        PublicationChange.objects.create(
+            kind=PublicationChange.Kind.ACTION,
+            uid=copy.uid,
+            parliament_id=copy.parliament_id,
+            operation=PublicationChange.Operation.UPSERT,
+        )
     action.refresh_from_db()
     return action
 
@@ -388,6 +397,7 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
         for f in model._meta.concrete_fields
         if f.attname not in _NOT_COPIED and not f.auto_created
     ]
+    published_before = {uid: copy.published_version for uid, copy in copies.items()}
     result = {}
     for draft in drafts:
         copy = copies.pop(draft.uid, None) or model(is_published_copy=True)
@@ -407,7 +417,35 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
     model.objects.filter(pk__in=[draft.pk for draft in drafts]).update(
         published_at=now, published_version=F("version")
     )
+    kind = CHANGE_KINDS.get(model)
+    if kind:
+        PublicationChange.objects.bulk_create(
+            [
+                PublicationChange(
+                    kind=kind, uid=copy.uid, parliament_id=parliament_id, operation="upsert", at=now
+                )
+                for copy, parliament_id in ((copy, copy.parliament_id) for copy in result.values())
+                if copy.published_version != published_before.get(copy.uid)
+            ]
+            + [
+                PublicationChange(
+                    kind=kind,
+                    uid=gone.uid,
+                    parliament_id=gone.parliament_id,
+                    operation="delete",
+                    at=now,
+                )
+                for gone in copies.values()
+            ]
+        )
     return result
+
+
+CHANGE_KINDS = {
+    PlanOfAction: PublicationChange.Kind.PLAN,
+    Action: PublicationChange.Kind.ACTION,
+    ProgressUpdate: PublicationChange.Kind.PROGRESS_UPDATE,
+}
 
 
 def publish_parliament(parliament, cycle):
@@ -540,3 +578,33 @@ def person_invite(*, actor, email, first_name, last_name, role, parliament=None)
         lambda: send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
     )
     return user
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user, name):
+    """A new personal token for `user`. Returns (token, key); the key is not stored and
+    cannot be shown again."""
+    from compact_tracker.api import hash_key, new_token_key
+    from parliaments.models import ApiToken
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the system that uses it.")})
+    key = new_token_key()
+    token = ApiToken(user=user, name=name[:100], prefix=key[:8], key_hash=hash_key(key))
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_id):
+    """Revoke one of `user`'s own tokens; other people's tokens are not found."""
+    from parliaments.models import ApiToken
+
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return bool(updated)

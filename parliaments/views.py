@@ -681,3 +681,35 @@ class ActionSpreadsheetView(LoginRequiredMixin, FormView):
             % {"count": applied},
         )
         return redirect("parliaments:action_list")
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+class TokenListView(LoginRequiredMixin, TemplateView):
+    """Your API tokens: create one (its key is shown once), revoke one."""
+
+    template_name = "registration/tokens.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tokens=self.request.user.api_tokens.order_by("-created_at"), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "revoke" in request.POST:
+            token_id = request.POST.get("revoke", "")
+            if token_id.isdigit() and services.api_token_revoke(
+                user=request.user, token_id=int(token_id)
+            ):
+                messages.success(request, _("Token revoked: it no longer works."))
+            else:
+                messages.error(request, _("No such token of yours."))
+            return redirect("api_tokens")
+        try:
+            token, key = services.api_token_create(user=request.user, name=request.POST.get("name"))
+        except ValidationError as error:
+            return self.render_to_response(
+                self.get_context_data(name_error=" ".join(error.messages))
+            )
+        return self.render_to_response(self.get_context_data(new_key=key, new_token=token))

@@ -1,0 +1,163 @@
+"""Project-wide API glue: pagination, the one error shape, token authentication and the
+throttles. Endpoints live in each app's `api/` package."""
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework_csv.renderers import PaginatedCSVRenderer
+
+logger = logging.getLogger(__name__)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    page_size_query_description = "Results per page, at most 500 (default 100)."
+    max_page_size = 500
+
+
+# --- One error shape ------------------------------------------------------------------------
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The record changed since the version you sent."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+def error_body(status_code, code, message, fields=None, **extra):
+    """{"error": {"status", "code", "message", "fields"?, ...}}: every API error."""
+    body = {"status": status_code, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    body.update(extra)
+    return {"error": body}
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Turn every error into the one JSON shape, with the right status."""
+    # Imported here: this module is loaded by DRF's settings while rest_framework.views loads.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+        response.data = error_body(
+            response.status_code, "invalid", "The request has invalid fields.", fields
+        )
+    else:
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        extra = getattr(exc, "extra", {})
+        response.data = error_body(response.status_code, code, str(detail), **extra)
+    return response
+
+
+def json_error_view(status_code, code, message):
+    def view(request, *args, **kwargs):
+        return JsonResponse(error_body(status_code, code, message), status=status_code)
+
+    return view
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def hash_key(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_token_key():
+    return secrets.token_urlsafe(32)
+
+
+class TokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>` with a personal token that has not been revoked."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        from parliaments.models import ApiToken
+
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>.")
+        try:
+            key = parts[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class AnonThrottle(AnonRateThrottle):
+    scope = "anon"
+
+
+class UserThrottle(UserRateThrottle):
+    scope = "user"
+
+
+class CSVRenderer(PaginatedCSVRenderer):
+    """CSV of a list page. Lists of codes become one cell ("R7a.1, R8.1"), not a column
+    per item; nested records still flatten to dotted columns."""
+
+    def flatten_list(self, items):
+        if all(not isinstance(item, (dict, list)) for item in items):
+            return {"": ", ".join("" if item is None else str(item) for item in items)}
+        return super().flatten_list(items)
+
+    def render(self, data, *args, **kwargs):
+        if isinstance(data, dict) and "error" in data:
+            data = [data["error"]]  # an error stays readable as CSV
+        return super().render(data, *args, **kwargs)

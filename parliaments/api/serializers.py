@@ -1,0 +1,208 @@
+"""API shapes. Records are addressed by stable identifiers: parliaments by ISO alpha-2,
+objectives by number, commitments/cycles/instruments by code, and plans, actions and
+progress updates by their uid (the same for a draft and its published copy)."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from commitments.models import Commitment, Cycle, Instrument, Objective
+from parliaments.models import (
+    Action,
+    Evidence,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Submission,
+)
+
+
+class ParliamentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Parliament
+        fields = ["iso2", "iso3", "name", "region", "subregion", "structure", "is_ipu_member"]
+
+
+class PublishableSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    is_published = serializers.BooleanField(source="is_published_copy", read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="On update: the version you read. A newer version on the server answers 409.",
+    )
+
+    class Meta:
+        read_only_fields = ["published_at", "updated_at"]
+
+
+class PlanSerializer(PublishableSerializer):
+    document = serializers.SerializerMethodField()
+    adopted_on_time = serializers.BooleanField(read_only=True)
+
+    class Meta(PublishableSerializer.Meta):
+        model = PlanOfAction
+        fields = [
+            "id",
+            "parliament",
+            "title",
+            "summary",
+            "status",
+            "adopted_on",
+            "adopted_on_time",
+            "adopting_body",
+            "period_start",
+            "period_end",
+            "document",
+            "document_url",
+            "is_current",
+            "is_published",
+            "version",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_current", "published_at", "updated_at"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document(self, plan):
+        if not plan.document:
+            return None
+        request = self.context.get("request")
+        url = reverse("parliaments:plan_document", args=[plan.pk])
+        return request.build_absolute_uri(url) if request else url
+
+
+class ActionSerializer(PublishableSerializer):
+    plan = serializers.SlugRelatedField(
+        slug_field="uid",
+        queryset=PlanOfAction.objects.filter(is_published_copy=False),
+        required=False,
+        help_text="The plan's id; defaults to the parliament's current plan.",
+    )
+    commitments = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Commitment.objects.all(),
+        help_text='Rabat commitment codes, e.g. ["R7a.1"]. At least one.',
+    )
+    objectives = serializers.SlugRelatedField(
+        slug_field="number",
+        many=True,
+        queryset=Objective.objects.all(),
+        help_text="GCM objective numbers, e.g. [6, 7]. At least one.",
+    )
+    instrument = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Instrument.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For a ratification: the instrument's code, e.g. ICRMW.",
+    )
+
+    class Meta(PublishableSerializer.Meta):
+        model = Action
+        fields = [
+            "id",
+            "parliament",
+            "plan",
+            "title",
+            "description",
+            "action_type",
+            "commitments",
+            "objectives",
+            "instrument",
+            "responsible_body",
+            "start_date",
+            "target_date",
+            "completion",
+            "is_good_practice",
+            "is_published",
+            "version",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_good_practice", "published_at", "updated_at"]
+
+    def validate(self, data):
+        if self.instance is None:
+            for name in ("commitments", "objectives"):
+                if not data.get(name):
+                    raise serializers.ValidationError({name: ["At least one is required."]})
+        return data
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "url", "file", "content_type", "size"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_file(self, evidence):
+        if not evidence.file:
+            return None
+        request = self.context.get("request")
+        url = reverse("parliaments:evidence_download", args=[evidence.pk])
+        return request.build_absolute_uri(url) if request else url
+
+
+class LinkSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    url = serializers.URLField(max_length=500)
+
+
+class ProgressUpdateSerializer(PublishableSerializer):
+    action = serializers.SlugRelatedField(
+        slug_field="uid",
+        queryset=Action.objects.filter(is_published_copy=False),
+        help_text="The action's id.",
+    )
+    cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    links = LinkSerializer(many=True, write_only=True, required=False, help_text="Evidence links.")
+
+    class Meta(PublishableSerializer.Meta):
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "parliament",
+            "action",
+            "date",
+            "cycle",
+            "completion",
+            "narrative",
+            "evidence",
+            "links",
+            "is_published",
+            "version",
+            "published_at",
+            "updated_at",
+        ]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_late = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "parliament",
+            "cycle",
+            "status",
+            "round",
+            "first_submitted_at",
+            "submitted_at",
+            "reviewed_at",
+            "is_late",
+            "review_comment",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

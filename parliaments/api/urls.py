@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from parliaments.api import views
+
+router = SimpleRouter()
+router.register("parliaments", views.ParliamentViewSet, basename="parliament")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("actions", views.ActionViewSet, basename="action")
+router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+
+urlpatterns = [
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    *router.urls,
+]
