@@ -405,7 +405,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Submit the report (focal point)", request=None)
     @route(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, **kwargs):
         submission = self.get_object()
         if not permissions.can_submit_for(request.user, submission.parliament):
             raise PermissionDenied("Only the parliament's focal point submits.")
@@ -415,7 +415,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Accept and publish (secretariat)", request=ReviewSerializer)
     @route(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, **kwargs):
         if not permissions.can_review(request.user):
             raise PermissionDenied("Only the IPU secretariat reviews.")
         review = ReviewSerializer(data=request.data)
@@ -429,7 +429,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Return with comments (secretariat)", request=ReviewSerializer)
     @route(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, **kwargs):
         if not permissions.can_review(request.user):
             raise PermissionDenied("Only the IPU secretariat reviews.")
         review = ReviewSerializer(data=request.data)
