@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint migrate reference messages worker clean
+.PHONY: run test lint migrate reference messages worker fuzz-api clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(VENV)/.installed-dev
 ## Lint, then the whole pytest suite (SQLite unless DATABASE_URL is set)
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Fuzz the API with schemathesis (needs DATABASE_URL on PostgreSQL and REDIS_URL)
+fuzz-api: $(VENV)/.installed-dev
+	bash .ci/fuzz-api
 
 ## Refresh the French catalogue after changing user-facing strings
 messages: $(VENV)/.installed

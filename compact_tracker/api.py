@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
@@ -90,6 +91,9 @@ def exception_handler(exc, context):
 
 
 def json_error_view(status_code, code, message):
+    """A plain view answering the API's error shape (e.g. 404 for unknown API paths)."""
+
+    @csrf_exempt  # it changes nothing; any method gets the same JSON answer
     def view(request, *args, **kwargs):
         return JsonResponse(error_body(status_code, code, message), status=status_code)
 
@@ -157,7 +161,81 @@ class CSVRenderer(PaginatedCSVRenderer):
             return {"": ", ".join("" if item is None else str(item) for item in items)}
         return super().flatten_list(items)
 
-    def render(self, data, *args, **kwargs):
+    def render(self, data, media_type=None, renderer_context=None, *args, **kwargs):
+        renderer_context = renderer_context or {}
         if isinstance(data, dict) and "error" in data:
             data = [data["error"]]  # an error stays readable as CSV
-        return super().render(data, *args, **kwargs)
+        elif isinstance(data, dict) and self.results_field not in data:
+            data = [data]  # one record: a one-row table
+        rendered = super().render(data, media_type, renderer_context, *args, **kwargs)
+        if not rendered:
+            # No rows: still a CSV, with the header line, rather than an empty body.
+            view = renderer_context.get("view")
+            serializer = view.get_serializer() if hasattr(view, "get_serializer") else None
+            names = list(getattr(serializer, "fields", {}) or ["results"])
+            rendered = (",".join(names) + "\r\n").encode()
+        return rendered
+
+
+class JSONWritesMixin:
+    """Writes always answer JSON: `?format=csv` is for reading lists and records."""
+
+    def get_renderers(self):
+        from rest_framework.permissions import SAFE_METHODS
+        from rest_framework.renderers import JSONRenderer
+
+        if self.request is not None and self.request.method not in SAFE_METHODS:
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+
+ERROR_STATUSES = {
+    "400": "Invalid input: `fields` holds the errors per field.",
+    "401": "Missing or invalid token.",
+    "403": "Not allowed for this account.",
+    "404": "Not found, or not visible to this account.",
+    "409": "Conflict: a stale version, or a step that no longer applies.",
+    "413": "Request body too large.",
+    "429": "Too many requests: retry after the `Retry-After` header's seconds.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: document the one error shape on every
+    operation, for every status the API can answer with."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "code", "message"],
+                "properties": {
+                    "status": {"type": "integer", "example": 400},
+                    "code": {"type": "string", "example": "invalid"},
+                    "message": {"type": "string", "example": "The request has invalid fields."},
+                    "fields": {"type": "object", "additionalProperties": True},
+                },
+                "additionalProperties": True,
+            }
+        },
+    }
+    error = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status_code, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    status_code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": error},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                )
+    return result

@@ -30,3 +30,5 @@ urlpatterns = [
     path("api/", ApiGuideView.as_view(), name="api-guide"),
     path("api/<path:rest>", json_error_view(404, "not_found", "No such API endpoint.")),
 ]
+
+handler404 = "compact_tracker.views.page_not_found"

@@ -61,3 +61,14 @@ class ApiGuideView(TemplateView):
     def get_context_data(self, **kwargs):
         base = self.request.build_absolute_uri("/api/v1/").rstrip("/")
         return super().get_context_data(base=base, **kwargs)
+
+
+def page_not_found(request, exception=None):
+    """404: the API's JSON error shape under /api/, the site's page elsewhere."""
+    from django.views.defaults import page_not_found as html_page_not_found
+
+    from compact_tracker.api import error_body
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(404, "not_found", "No such API endpoint."), status=404)
+    return html_page_not_found(request, exception)

@@ -1,9 +1,12 @@
 """FilterSets shared by the web lists and the API."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from commitments.models import Commitment, Cycle, Objective
 from parliaments.models import (
@@ -16,6 +19,26 @@ from parliaments.models import (
     Region,
     Submission,
 )
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC before it reaches SQL: PostgreSQL refuses
+    offsets beyond ±15:59 that Python accepts, which would otherwise be a 500."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                _("Enter a date-time between the years 1 and 9999.")
+            ) from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
 
 
 class ParliamentScopedFilterSet(django_filters.FilterSet):
@@ -46,7 +69,7 @@ class ParliamentScopedFilterSet(django_filters.FilterSet):
         label=_("Parliament"),
         help_text=_("The parliament's ISO 3166 alpha-2 code, e.g. MX."),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since"),

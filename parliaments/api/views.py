@@ -19,7 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compact_tracker.api import Conflict
+from compact_tracker.api import Conflict, JSONWritesMixin
 from parliaments import permissions, selectors, services
 from parliaments.api.serializers import (
     ActionSerializer,
@@ -90,9 +90,9 @@ def _plain(value):
     return value if isinstance(value, (int, float, bool, type(None))) else str(value)
 
 
-class WritableMixin:
+class WritableMixin(JSONWritesMixin):
     """Unsafe methods act on drafts only: another parliament's rows and published copies
-    are not found."""
+    are not found. They answer JSON."""
 
     def get_queryset(self):
         queryset = self.visible_queryset()
@@ -383,7 +383,7 @@ class ProgressUpdateViewSet(WritableMixin, mixins.CreateModelMixin, viewsets.Rea
     ),
     retrieve=extend_schema(summary="One submission, by id"),
 )
-class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(JSONWritesMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
     ordering_fields = ["submitted_at", "updated_at"]

@@ -572,3 +572,33 @@ def test_api_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(max_queries):
         response = api["clients"][persona].get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2021-01-01T00:00:00%2B21:12", "0001-01-01T00:00:00%2B05:00", "9999-12-31T23:59:59-05:00"],
+)
+def test_extreme_time_zone_offsets_are_handled_not_500(api, value):
+    response = api["clients"]["partner"].get(f"/api/v1/actions/?updated_since={value}")
+    assert response.status_code in (200, 400)
+
+
+def test_a_single_record_as_csv(api):
+    response = api["clients"]["partner"].get(f"/api/v1/actions/{api['published'].uid}/?format=csv")
+    lines = response.content.decode().splitlines()
+    assert response.status_code == 200 and len(lines) == 2 and "Published hearing" in lines[1]
+
+
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+def test_unknown_api_paths_answer_json_404_for_every_method(api, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/v1/no-such-endpoint/x/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_paths_that_match_no_route_answer_json(api):
+    response = Client().get("/api/v1/objectives/%0A/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert "<html" in Client().get("/no-such-page%0A/").content.decode()
