@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from commitments.api import urls as commitments_api
+from compact_tracker import api_schema  # noqa: F401 - registers the token scheme
 from compact_tracker.api import json_error_view
 from compact_tracker.views import ApiGuideView, healthz
 from parliaments.api import urls as parliaments_api

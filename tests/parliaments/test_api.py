@@ -602,3 +602,29 @@ def test_api_paths_that_match_no_route_answer_json(api):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert "<html" in Client().get("/no-such-page%0A/").content.decode()
+
+
+def test_progress_update_filters_select_the_right_rows(api):
+    editor = api["users"]["editor"]
+    for action, cycle in ((api["draft"], "2021-progress"), (api["published"], "2019-plan")):
+        services.progress_update_create(
+            actor=editor,
+            action=action,
+            date=datetime.date(2021, 5, 1),
+            cycle=Cycle.objects.get(code=cycle),
+            completion="limited",
+            narrative=f"On {action.title}",
+        )
+    client = api["clients"]["secretariat"]
+
+    def narratives(query):
+        return sorted(
+            r["narrative"]
+            for r in client.get(f"/api/v1/progress-updates/?{query}").json()["results"]
+        )
+
+    assert narratives("cycle=2021-progress") == ["On Draft inquiry"]
+    assert narratives("cycle=2019-plan") == ["On Published hearing"]
+    assert narratives("country=MAR&search=published") == ["On Published hearing"]
+    assert narratives("objective=15&region=africa") == ["On Draft inquiry", "On Published hearing"]
+    assert narratives("region=americas") == []
