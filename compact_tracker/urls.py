@@ -16,6 +16,7 @@ admin.site.index_title = _("Reference data and records")
 urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("parliaments.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("parliaments.account_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,7 +54,10 @@ class Parliament(ReferenceDataModel):
         unique=True,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAR."))],
     )
-    region = models.CharField(_("region"), max_length=10, choices=Region.choices)
+    iso_numeric = models.CharField(
+        _("ISO 3166 numeric"), max_length=3, blank=True, help_text=_("Used to draw maps.")
+    )
+    region = models.CharField(_("region"), max_length=10, choices=Region.choices, db_index=True)
     subregion = models.CharField(_("sub-region"), max_length=60, blank=True)
     structure = models.CharField(
         _("structure"), max_length=10, choices=Structure.choices, blank=True

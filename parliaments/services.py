@@ -40,6 +40,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def _parliament_rows():
+    import pycountry
+
     with open(DATA_DIR / "ipu-members-evidence.csv", newline="", encoding="utf-8") as handle:
         evidence = {row["iso3166_alpha2"]: row for row in csv.DictReader(handle)}
     with open(DATA_DIR / "ipu-members.csv", newline="", encoding="utf-8") as handle:
@@ -48,6 +50,9 @@ def _parliament_rows():
             yield {
                 "iso2": row["iso3166_alpha2"],
                 "iso3": row["iso3166_alpha3"],
+                "iso_numeric": getattr(
+                    pycountry.countries.get(alpha_2=row["iso3166_alpha2"]), "numeric", ""
+                ),
                 "name": row["country_name"],
                 "region": row["region"].strip().lower(),
                 "structure": row["structure"].strip().lower(),

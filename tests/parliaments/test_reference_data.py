@@ -27,3 +27,8 @@ def test_known_parliaments_have_their_codes_and_regions():
 def test_every_region_has_parliaments():
     regions = set(Parliament.objects.values_list("region", flat=True))
     assert regions == set(Region.values)
+
+
+def test_parliaments_have_iso_numeric_codes_for_maps():
+    assert Parliament.objects.get(iso2="MA").iso_numeric == "504"
+    assert not Parliament.objects.filter(iso_numeric="").exists()

@@ -1,0 +1,303 @@
+"""What it adds up to: the aggregations behind the dashboards and the public summary.
+
+Every figure is computed by the database (annotate, aggregate, conditional counts) from
+the same visibility rule as the pages: the secretariat's dashboards count drafts, the
+public summary counts only what was published (published copies, accepted submissions).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncQuarter
+
+from commitments.models import Commitment, Cycle, Objective
+from parliaments.models import (
+    COMPLETION_RANK,
+    PLAN_DEADLINE,
+    Action,
+    ActionType,
+    Completion,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Region,
+    Submission,
+)
+
+PLAN_CYCLE, PROGRESS_CYCLE = "2019-plan", "2021-progress"
+ANSWERED = [Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.ACCEPTED]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which data a dashboard counts, and for which parliaments."""
+
+    published: bool = False  # True for the public summary
+    region: str | None = None
+    parliament: Parliament | None = None
+    cycle: Cycle | None = None
+
+    @property
+    def submission_statuses(self):
+        return [Submission.Status.ACCEPTED] if self.published else ANSWERED
+
+    def parliaments(self):
+        queryset = Parliament.objects.filter(is_ipu_member=True)
+        if self.region:
+            queryset = queryset.filter(region=self.region)
+        if self.parliament:
+            queryset = queryset.filter(pk=self.parliament.pk)
+        return queryset
+
+    def actions(self):
+        queryset = Action.objects.filter(is_published_copy=self.published)
+        queryset = queryset.filter(parliament__in=self.parliaments())
+        if self.cycle:
+            queryset = queryset.filter(
+                pk__in=ProgressUpdate.objects.filter(cycle=self.cycle).values("action")
+            )
+        return queryset
+
+    def progress_updates(self):
+        return ProgressUpdate.objects.filter(
+            is_published_copy=self.published, parliament__in=self.parliaments()
+        )
+
+    def current_plans(self):
+        return PlanOfAction.objects.filter(is_published_copy=self.published, is_current=True)
+
+
+COMPLETION_RANK_SQL = Case(
+    *[When(completion=level, then=Value(rank)) for level, rank in COMPLETION_RANK.items()],
+    output_field=IntegerField(),
+)
+RANK_TO_COMPLETION = {rank: level for level, rank in COMPLETION_RANK.items()}
+
+
+def plan_deadline():
+    due = Cycle.objects.filter(code=PLAN_CYCLE).values_list("due_date", flat=True).first()
+    return due or PLAN_DEADLINE
+
+
+def _adopted_on(scope):
+    return Subquery(
+        scope.current_plans()
+        .filter(parliament=OuterRef("pk"), adopted_on__isnull=False)
+        .filter(status__in=[PlanOfAction.Status.ADOPTED, PlanOfAction.Status.UNDER_REVISION])
+        .values("adopted_on")[:1]
+    )
+
+
+def plan_adoption(scope, deadline):
+    """Parliaments whose plan was adopted by the deadline, adopted later, or not yet."""
+    return (
+        scope.parliaments()
+        .annotate(adopted_on=_adopted_on(scope))
+        .aggregate(
+            on_time=Count("pk", filter=Q(adopted_on__lte=deadline)),
+            late=Count("pk", filter=Q(adopted_on__gt=deadline)),
+            none=Count("pk", filter=Q(adopted_on__isnull=True)),
+        )
+    )
+
+
+def _first_submitted(scope, cycle):
+    return Subquery(
+        Submission.objects.filter(
+            parliament=OuterRef("pk"), cycle=cycle, status__in=scope.submission_statuses
+        ).values("first_submitted_at")[:1]
+    )
+
+
+def report_compliance(scope, cycle):
+    """For one cycle: reported on time, late, or not at all (first submission time)."""
+    if cycle is None:
+        return {"on_time": 0, "late": 0, "none": scope.parliaments().count()}
+    deadline = datetime.datetime.combine(
+        cycle.due_date + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC
+    )
+    return (
+        scope.parliaments()
+        .annotate(first=_first_submitted(scope, cycle))
+        .aggregate(
+            on_time=Count("pk", filter=Q(first__lt=deadline)),
+            late=Count("pk", filter=Q(first__gte=deadline)),
+            none=Count("pk", filter=Q(first__isnull=True)),
+        )
+    )
+
+
+def actions_by(scope, field, choices):
+    """[(value, label, count)] for every choice, zeros included, in the choices' order."""
+    counts = dict(scope.actions().values_list(field).annotate(n=Count("pk")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def completion_distribution(scope):
+    return actions_by(scope, "completion", Completion.choices)
+
+
+def type_distribution(scope):
+    return actions_by(scope, "action_type", ActionType.choices)
+
+
+def updates_per_quarter(scope):
+    """[(quarter start date, count)], oldest first."""
+    rows = (
+        scope.progress_updates()
+        .annotate(quarter=TruncQuarter("date"))
+        .values_list("quarter")
+        .annotate(n=Count("pk"))
+        .order_by("quarter")
+    )
+    return [(quarter, n) for quarter, n in rows]
+
+
+def overdue_parliaments(scope, today):
+    """Parliaments that answered none of the cycles already due, with the days since the
+    first of those deadlines; most overdue first."""
+    due = Cycle.objects.filter(due_date__lt=today)
+    first_due = due.aggregate(first=Min("due_date"))["first"]
+    if first_due is None:
+        return []
+    rows = (
+        scope.parliaments()
+        .annotate(
+            answered=Count(
+                "submissions",
+                filter=Q(
+                    submissions__cycle__in=due,
+                    submissions__status__in=scope.submission_statuses,
+                ),
+            )
+        )
+        .filter(answered=0)
+        .order_by("name")
+        .values_list("iso2", "name", "region")
+    )
+    days = (today - first_due).days
+    return [(iso2, name, region, days) for iso2, name, region in rows]
+
+
+def parliament_statuses(scope, deadline, progress_cycle):
+    """One row per parliament: plan adoption date and status, and the 2021 report status.
+    Drives the map and the region's side-by-side table."""
+    rows = (
+        scope.parliaments()
+        .annotate(
+            adopted_on=_adopted_on(scope),
+            plan_status=Subquery(
+                scope.current_plans().filter(parliament=OuterRef("pk")).values("status")[:1]
+            ),
+            first_report=_first_submitted(scope, progress_cycle)
+            if progress_cycle
+            else Value(None, output_field=DateTimeField()),
+            action_count=Count(
+                "actions", filter=Q(actions__is_published_copy=scope.published), distinct=True
+            ),
+        )
+        .order_by("name")
+        .values(
+            "iso2",
+            "iso_numeric",
+            "name",
+            "region",
+            "adopted_on",
+            "plan_status",
+            "first_report",
+            "action_count",
+        )
+    )
+    result = []
+    for row in rows:
+        if row["adopted_on"] is None:
+            row["adoption"] = "none"
+        else:
+            row["adoption"] = "on_time" if row["adopted_on"] <= deadline else "late"
+        if row["first_report"] is None or progress_cycle is None:
+            row["report"] = "none"
+        else:
+            late = row["first_report"].date() > progress_cycle.due_date
+            row["report"] = "late" if late else "on_time"
+        result.append(row)
+    return result
+
+
+def coverage(scope, axis):
+    """Parliaments × objectives (axis="objective") or × commitments ("commitment"): per
+    cell the number of actions and the best completion level reached. One query for the
+    cells; the parliaments with no action still appear, as empty rows."""
+    if axis == "objective":
+        columns = list(Objective.objects.order_by("number").values_list("number", "short_label"))
+        key = "objectives__number"
+    else:
+        columns = list(Commitment.objects.order_by("position").values_list("code", "title"))
+        key = "commitments__code"
+    cells = (
+        scope.actions()
+        .values_list("parliament_id", key)
+        .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
+        .order_by()
+    )
+    grid = {}
+    for parliament_id, column, n, best in cells:
+        grid.setdefault(parliament_id, {})[column] = (n, RANK_TO_COMPLETION.get(best))
+    parliaments = list(scope.parliaments().order_by("name").values_list("pk", "iso2", "name"))
+    rows = [
+        {
+            "iso2": iso2,
+            "name": name,
+            "cells": [grid.get(pk, {}).get(column, (0, None)) for column, _label in columns],
+        }
+        for pk, iso2, name in parliaments
+    ]
+    for row in rows:
+        row["total"] = sum(n for n, _best in row["cells"])
+    return columns, rows
+
+
+def objective_parliaments(scope, number):
+    """Per parliament acting on objective `number`: actions and best completion."""
+    return (
+        scope.actions()
+        .filter(objectives__number=number)
+        .values("parliament__iso2", "parliament__name")
+        .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
+        .order_by("parliament__name")
+    )
+
+
+def ratifications_by_instrument(scope):
+    """(parliament, instrument, completion) for ratification actions: who reports
+    ratifying what."""
+    return (
+        scope.actions()
+        .filter(action_type=ActionType.RATIFICATION, instrument__isnull=False)
+        .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
+        .order_by("instrument__code", "parliament__name")
+    )
+
+
+def review_queue():
+    return (
+        Submission.objects.filter(status=Submission.Status.SUBMITTED)
+        .select_related("parliament", "cycle")
+        .order_by("submitted_at")
+    )
+
+
+def region_choices():
+    return Region.choices

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("dashboard/", views.OverviewView.as_view(), name="overview"),
+    path("dashboard/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("dashboard/objectives/<int:number>/", views.ObjectiveView.as_view(), name="objective"),
+    path("dashboard/commitments/<str:code>/", views.CommitmentView.as_view(), name="commitment"),
+    path("dashboard/regions/<str:region>/", views.RegionView.as_view(), name="region"),
+    path("dashboard/parliaments/<str:iso2>/", views.ParliamentView.as_view(), name="parliament"),
+    path("progress/", views.PublicSummaryView.as_view(), name="public_summary"),
+]
