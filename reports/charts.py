@@ -109,7 +109,12 @@ def world_map(rows, field, legend, title):
         url=static("vendor/world-atlas-2.0.2/countries-110m.json"),
         format=alt.DataFormat(type="topojson", feature="countries"),
     )
-    base = alt.Chart(countries).mark_geoshape(fill="#e6e9ec", stroke="#ffffff", strokeWidth=0.5)
+    base = alt.Chart(countries).mark_geoshape(
+        fill="#e6e9ec",
+        stroke="#ffffff",
+        strokeWidth=0.5,
+        aria=False,  # decorative background
+    )
     coloured = (
         alt.Chart(countries, title=title)
         .mark_geoshape(stroke="#ffffff", strokeWidth=0.5)

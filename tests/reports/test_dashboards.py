@@ -1,0 +1,290 @@
+"""Dashboard figures against a hand-built dataset, visibility of the public summary,
+query counts at two sizes, and the coverage exports."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from commitments.models import Commitment, Cycle, Objective
+from parliaments import services
+from parliaments.models import Action, Parliament, PlanOfAction, Submission
+from reports import selectors
+from tests.factories import ActionFactory, PlanFactory, make_user
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+
+
+def _submitted(parliament, cycle_code, when, status, reviewer, focal):
+    cycle = Cycle.objects.get(code=cycle_code)
+    submission = services.submission_for(parliament, cycle)
+    services.submission_submit(actor=focal, submission=submission)
+    if status == "accepted":
+        services.submission_accept(actor=reviewer, submission=submission)
+    elif status == "returned":
+        services.submission_return(actor=reviewer, submission=submission, comment="Add dates.")
+    Submission.objects.filter(pk=submission.pk).update(first_submitted_at=when, submitted_at=when)
+    return submission
+
+
+@pytest.fixture
+def known(db):
+    """MA: plan adopted on time, 2021 report on time and accepted, one complete and one
+    withdrawn action. MX: plan adopted late, 2021 report late and returned, one limited
+    action. SN: a plan still in drafting, nothing submitted. KE: nothing at all."""
+    reviewer = make_user("secretariat.reviewer", "secretariat")
+    focal_ma = make_user("focal.ma", "focal_point", "MA")
+    focal_mx = make_user("focal.mx", "focal_point", "MX")
+    ma, mx, sn = (Parliament.objects.get(iso2=c) for c in ("MA", "MX", "SN"))
+    plan_ma = PlanFactory(parliament=ma, adopted_on=datetime.date(2019, 11, 20))
+    ActionFactory(plan=plan_ma, completion="complete", title="MA complete")
+    ActionFactory(plan=plan_ma, completion="withdrawn", title="MA withdrawn")
+    plan_mx = PlanFactory(parliament=mx, adopted_on=datetime.date(2020, 3, 12))
+    ActionFactory(plan=plan_mx, completion="limited", title="MX limited", links="R7b.2")
+    PlanFactory(parliament=sn, status="drafting", adopted_on=None)
+    _submitted(
+        ma,
+        "2021-progress",
+        datetime.datetime(2021, 12, 15, tzinfo=UTC),
+        "accepted",
+        reviewer,
+        focal_ma,
+    )
+    _submitted(
+        mx,
+        "2021-progress",
+        datetime.datetime(2022, 1, 10, tzinfo=UTC),
+        "returned",
+        reviewer,
+        focal_mx,
+    )
+    client = Client()
+    client.force_login(reviewer)
+    return {"reviewer": reviewer, "client": client}
+
+
+def test_overview_figures_are_right(known):
+    scope = selectors.Scope()
+    deadline = selectors.plan_deadline()
+    assert deadline == datetime.date(2019, 12, 31)
+    assert selectors.plan_adoption(scope, deadline) == {"on_time": 1, "late": 1, "none": 178}
+    cycle = Cycle.objects.get(code="2021-progress")
+    assert selectors.report_compliance(scope, cycle) == {"on_time": 1, "late": 1, "none": 178}
+    completion = {key: n for key, _label, n in selectors.completion_distribution(scope)}
+    assert completion == {
+        "not_started": 0,
+        "limited": 1,
+        "substantial": 0,
+        "complete": 1,
+        "withdrawn": 1,
+    }
+    today = datetime.date(2026, 11, 28)
+    overdue = selectors.overdue_parliaments(scope, today)
+    names = {iso2 for iso2, _name, _region, _days in overdue}
+    assert {"SN", "KE"} <= names and not {"MA", "MX"} & names
+    assert len(overdue) == 178
+    assert {days for *_rest, days in overdue} == {(today - deadline).days}
+
+
+def test_overview_page_shows_the_figures_and_missing_parliaments(known):
+    response = known["client"].get("/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'kpi-number">1<.*Adopted by 31 December 2019', html, re.S)
+    assert re.search(r'kpi-number">178<.*Not yet adopted', html, re.S)
+    assert "Kenya" in html  # a parliament with nothing stands out in "nothing answered"
+    assert 'data-vega-chart="map"' in html
+
+
+def test_public_summary_counts_published_data_only(known):
+    client = Client()
+
+    def figures():
+        html = client.get("/progress/").content.decode()
+        return re.findall(r'kpi-number">(\d+)<', html), client.get(
+            "/progress/?export=completion&format=csv"
+        ).content.decode()
+
+    before = figures()
+    assert before[0] == ["1", "0", "179"]  # only Morocco's accepted report published a plan
+    # Drafts everywhere: a new adopted plan for Senegal, new actions, a new submission.
+    senegal_plan = PlanOfAction.objects.get(parliament__iso2="SN")
+    services.plan_update(
+        actor=known["reviewer"],
+        plan=senegal_plan,
+        expected_version=senegal_plan.version,
+        status="adopted",
+        adopted_on=datetime.date(2019, 6, 1),
+    )
+    ActionFactory(
+        plan=PlanOfAction.objects.get(parliament__iso2="MA", is_published_copy=False),
+        completion="substantial",
+    )
+    focal_sn = make_user("focal.sn", "focal_point", "SN")
+    services.submission_submit(
+        actor=focal_sn,
+        submission=services.submission_for(
+            focal_sn.profile.parliament, Cycle.objects.get(code="2021-progress")
+        ),
+    )
+    assert figures() == before
+
+
+def test_coverage_cells_count_actions_and_best_completion(known):
+    columns, rows = selectors.coverage(selectors.Scope(), "objective")
+    morocco = next(row for row in rows if row["iso2"] == "MA")
+    cells = dict(zip([c for c, _l in columns], morocco["cells"], strict=True))
+    assert cells[7] == (2, "complete") and cells[15] == (2, "complete")
+    assert cells[1] == (0, None)
+    kenya = next(row for row in rows if row["iso2"] == "KE")
+    assert kenya["total"] == 0  # still listed
+
+
+def test_coverage_exports_hold_the_numbers_on_the_page(known):
+    client = known["client"]
+    html = client.get("/dashboard/coverage/").content.decode()
+    row = re.search(r"<tr><th scope=\"row\">Morocco</th>(.*?)</tr>", html).group(1)
+    page_numbers = [
+        int(n) if n != "·" else 0 for n in re.findall(r"<td[^>]*>(?:<a[^>]*>)?(\d+|·)", row)
+    ]
+
+    csv_text = client.get(
+        "/dashboard/coverage/?export=coverage-objectives&format=csv"
+    ).content.decode()
+    csv_row = next(r for r in csv.reader(io.StringIO(csv_text)) if r[0] == "Morocco")
+    assert [int(v) for v in csv_row[2:]] == page_numbers
+
+    xlsx = client.get("/dashboard/coverage/?export=coverage-objectives&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    xlsx_row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Morocco")
+    assert [int(v) for v in xlsx_row[2:]] == page_numbers
+    assert page_numbers[-1] == 4  # 2 actions x 2 objectives each
+
+
+def test_coverage_filters_and_sorting(known):
+    client = known["client"]
+    html = client.get("/dashboard/coverage/?region=americas&sort=total&dir=desc").content.decode()
+    first_row = re.search(r'<tbody><tr[^>]*><th scope="row">([^<]+)</th>', html).group(1)
+    assert first_row == "Mexico"
+    assert '<th scope="row">Morocco</th>' not in html
+    assert client.get("/dashboard/coverage/?region=atlantis").status_code == 200  # ignored, no 500
+
+
+def test_commitment_page_lists_ratifications_by_instrument(known):
+    from commitments.models import Instrument
+
+    plan = PlanOfAction.objects.get(parliament__iso2="MA", is_published_copy=False)
+    action = ActionFactory(
+        plan=plan,
+        action_type="ratification",
+        links="R7a.1",
+        instrument=Instrument.objects.get(code="ICRMW"),
+    )
+    action.commitments.set([Commitment.objects.get(code="R7a.1")])
+    html = known["client"].get("/dashboard/commitments/R7a.1/").content.decode()
+    assert "Which parliaments report ratifying which instruments" in html
+    assert re.search(r"<td>Morocco</td><td>MA</td><td>ICRMW</td>", html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard/",
+        "/dashboard/coverage/",
+        "/dashboard/objectives/7/",
+        "/dashboard/commitments/R7a.1/",
+        "/dashboard/regions/africa/",
+        "/dashboard/parliaments/MA/",
+    ],
+)
+def test_dashboards_are_for_the_secretariat(known, url):
+    assert Client().get(url).status_code == 302
+    editor = Client()
+    editor.force_login(make_user("editor.ma", "editor", "MA"))
+    assert editor.get(url).status_code == 403
+    assert known["client"].get(url).status_code == 200
+
+
+def _parliaments_with_data(count):
+    """`count` parliaments with a plan and two actions, real ones first, then synthetic."""
+    real = list(Parliament.objects.filter(plans__isnull=True).order_by("name")[:count])
+    synthetic = []
+    # ISO 3166 keeps X? codes for user assignment: no real parliament uses them.
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: max(0, count - len(real))]:
+        code = f"X{letter}"
+        synthetic.append(
+            Parliament(
+                name=f"Synthetic {code}",
+                iso2=code,
+                iso3=f"{code}Z",
+                region="europe",
+                iso_numeric="",
+            )
+        )
+    Parliament.objects.bulk_create(synthetic)
+    parliaments = real + synthetic
+    plans = PlanOfAction.objects.bulk_create(
+        PlanOfAction(
+            parliament=p, title="Plan", status="adopted", adopted_on=datetime.date(2019, 5, 1)
+        )
+        for p in parliaments
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            parliament=plan.parliament,
+            plan=plan,
+            title=f"A{i}",
+            action_type="budget",
+            completion="limited",
+        )
+        for plan in plans
+        for i in range(2)
+    )
+    objective, commitment = Objective.objects.get(number=5), Commitment.objects.get(code="R7c.3")
+    Action.objectives.through.objects.bulk_create(
+        Action.objectives.through(action=a, objective=objective) for a in actions
+    )
+    Action.commitments.through.objects.bulk_create(
+        Action.commitments.through(action=a, commitment=commitment) for a in actions
+    )
+
+
+DASHBOARDS = [
+    ("secretariat", "/dashboard/"),
+    ("secretariat", "/dashboard/coverage/?cycle=2021-progress"),
+    ("secretariat", "/dashboard/coverage/?sort=5&dir=desc"),
+    ("secretariat", "/dashboard/objectives/5/"),
+    ("secretariat", "/dashboard/commitments/R7c.3/"),
+    ("secretariat", "/dashboard/regions/europe/"),
+    ("secretariat", "/dashboard/parliaments/MA/"),
+    ("anonymous", "/progress/"),
+]
+
+
+@pytest.mark.parametrize("count", [20, 200])
+@pytest.mark.parametrize(("persona", "url"), DASHBOARDS, ids=[d[1] for d in DASHBOARDS])
+def test_dashboard_queries_are_few_and_fixed(
+    known, django_assert_max_num_queries, count, persona, url
+):
+    _parliaments_with_data(count)
+    client = known["client"] if persona == "secretariat" else Client()
+    client.get("/healthz")
+    with django_assert_max_num_queries(25) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    QUERY_COUNTS.setdefault((url, persona), set()).add(len(captured))
+
+
+QUERY_COUNTS = {}
+
+
+def test_dashboard_query_counts_were_the_same_at_both_sizes():
+    # Runs after the parametrized test above (same module, file order).
+    assert QUERY_COUNTS, "the query-count test did not run first"
+    for key, counts in QUERY_COUNTS.items():
+        assert len(counts) == 1, (key, counts)
