@@ -329,6 +329,10 @@ class Action(Publishable):
         ordering = ["plan", "created_at"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        indexes = [
+            # Dashboards and lists: drafts or published copies of one parliament.
+            models.Index(fields=["is_published_copy", "parliament"], name="action_copy_parliament"),
+        ]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(
@@ -378,6 +382,10 @@ class ProgressUpdate(Publishable):
         ordering = ["-date", "-created_at"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
+        indexes = [
+            models.Index(fields=["is_published_copy", "parliament"], name="update_copy_parliament"),
+            models.Index(fields=["cycle", "action"], name="update_cycle_action"),
+        ]
 
     def __str__(self):
         return f"{self.action} — {self.date:%Y-%m-%d}"

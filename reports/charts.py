@@ -50,7 +50,7 @@ def status_bar(rows, title):
         .properties(width="container", height=30 * len(rows) + 20)
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
-    return _config(alt.layer(chart, text)).to_dict()
+    return _config(alt.layer(chart, text)).to_dict(validate=False)
 
 
 def category_bar(rows, title, colours=None):
@@ -75,7 +75,7 @@ def category_bar(rows, title, colours=None):
         .properties(width="container", height=26 * len(rows) + 20)
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
-    return _config(alt.layer(chart, text)).to_dict()
+    return _config(alt.layer(chart, text)).to_dict(validate=False)
 
 
 def quarterly_line(rows, title):
@@ -92,7 +92,7 @@ def quarterly_line(rows, title):
         )
         .properties(width="container", height=220)
     )
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
 
 
 def world_map(rows, field, legend, title):
@@ -137,7 +137,7 @@ def world_map(rows, field, legend, title):
     chart = (
         alt.layer(base, coloured).project("equalEarth").properties(width="container", height=380)
     )
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
 
 
 def heatmap(columns, rows, title, column_title):
@@ -172,4 +172,4 @@ def heatmap(columns, rows, title, column_title):
         )
         .properties(width="container", height=max(120, 16 * len(rows)))
     )
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
