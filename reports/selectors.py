@@ -49,6 +49,8 @@ class Scope:
     region: str | None = None
     parliament: Parliament | None = None
     cycle: Cycle | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
 
     @property
     def submission_statuses(self):
@@ -63,18 +65,24 @@ class Scope:
         return queryset
 
     def actions(self):
+        """Actions counted: with a cycle or dates, those with progress reported in them."""
         queryset = Action.objects.filter(is_published_copy=self.published)
         queryset = queryset.filter(parliament__in=self.parliaments())
-        if self.cycle:
-            queryset = queryset.filter(
-                pk__in=ProgressUpdate.objects.filter(cycle=self.cycle).values("action")
-            )
+        if self.cycle or self.date_from or self.date_to:
+            queryset = queryset.filter(pk__in=self.progress_updates().values("action"))
         return queryset
 
     def progress_updates(self):
-        return ProgressUpdate.objects.filter(
+        queryset = ProgressUpdate.objects.filter(
             is_published_copy=self.published, parliament__in=self.parliaments()
         )
+        if self.cycle:
+            queryset = queryset.filter(cycle=self.cycle)
+        if self.date_from:
+            queryset = queryset.filter(date__gte=self.date_from)
+        if self.date_to:
+            queryset = queryset.filter(date__lte=self.date_to)
+        return queryset
 
     def current_plans(self):
         return PlanOfAction.objects.filter(is_published_copy=self.published, is_current=True)

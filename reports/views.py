@@ -217,14 +217,19 @@ def overview_parts(scope, context, with_queue):
     }
 
 
+def dashboard_filter(request):
+    return DashboardFilterSet(request.GET or None, queryset=Parliament.objects.none())
+
+
 class OverviewView(DashboardView):
     template_name = "reports/overview.html"
 
     def get_context_data(self, **kwargs):
-        scope = selectors.Scope(published=self.published)
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(published=self.published, **filterset.scope_kwargs())
         context = self.base_context(scope)
         context.update(overview_parts(scope, context, with_queue=not self.published))
-        return super().get_context_data(**context, **kwargs)
+        return super().get_context_data(filter=filterset, **context, **kwargs)
 
 
 class PublicSummaryView(OverviewView):
@@ -297,7 +302,7 @@ class CoverageView(DashboardView):
     template_name = "reports/coverage.html"
 
     def get_context_data(self, **kwargs):
-        filterset = DashboardFilterSet(self.request.GET or None, queryset=Parliament.objects.none())
+        filterset = dashboard_filter(self.request)
         scope = selectors.Scope(**filterset.scope_kwargs())
         context = self.base_context(scope)
         sort = self.request.GET.get("sort", "name")
@@ -345,7 +350,8 @@ class ObjectiveView(DashboardView):
 
     def get_context_data(self, **kwargs):
         objective = get_object_or_404(Objective, number=self.kwargs["number"])
-        scope = selectors.Scope()
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(**filterset.scope_kwargs())
         context = self.base_context(scope)
         actions = scope.actions().filter(objectives=objective)
         per_parliament = _per_parliament(actions)
@@ -360,6 +366,7 @@ class ObjectiveView(DashboardView):
             "no": (_("No action yet"), "#c9ced3"),
         }
         context.update(
+            filter=filterset,
             objective=objective,
             per_parliament=per_parliament,
             completion=completion,
@@ -399,7 +406,8 @@ class CommitmentView(DashboardView):
 
     def get_context_data(self, **kwargs):
         commitment = get_object_or_404(Commitment, code=self.kwargs["code"])
-        scope = selectors.Scope()
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(**filterset.scope_kwargs())
         context = self.base_context(scope)
         actions = scope.actions().filter(commitments=commitment)
         per_parliament = _per_parliament(actions)
@@ -431,6 +439,7 @@ class CommitmentView(DashboardView):
             ),
         ]
         context.update(
+            filter=filterset,
             commitment=commitment,
             per_parliament=per_parliament,
             ratifications=ratifications,

@@ -288,3 +288,32 @@ def test_dashboard_query_counts_were_the_same_at_both_sizes():
     assert QUERY_COUNTS, "the query-count test did not run first"
     for key, counts in QUERY_COUNTS.items():
         assert len(counts) == 1, (key, counts)
+
+
+def test_filters_narrow_the_figures(known):
+    client = known["client"]
+    americas = client.get(
+        "/dashboard/?region=americas&export=plan-adoption&format=csv"
+    ).content.decode()
+    assert "Adopted later,1" in americas and "Not yet adopted,26" in americas
+    scope = selectors.Scope(date_from=datetime.date(2022, 1, 1))
+    assert sum(n for _k, _l, n in selectors.completion_distribution(scope)) == 0
+    ma = Parliament.objects.get(iso2="MA")
+    services.progress_update_create(
+        actor=known["reviewer"],
+        action=Action.objects.get(title="MA complete", is_published_copy=False),
+        date=datetime.date(2022, 3, 1),
+        cycle=Cycle.objects.get(code="2022-imrf"),
+        completion="complete",
+        narrative="Done.",
+    )
+    scope = selectors.Scope(
+        date_from=datetime.date(2022, 1, 1), date_to=datetime.date(2022, 12, 31)
+    )
+    assert [(k, n) for k, _l, n in selectors.completion_distribution(scope) if n] == [
+        ("complete", 1)
+    ]
+    assert selectors.updates_per_quarter(scope) == [(datetime.date(2022, 1, 1), 1)]
+    assert ma.iso2 == "MA"
+    response = client.get("/dashboard/objectives/7/?cycle=2022-imrf&date_from=not-a-date")
+    assert response.status_code == 200 and "Enter a valid date." in response.content.decode()
