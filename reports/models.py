@@ -1,2 +1,109 @@
-# Cycle reports (built by Celery) arrive with the reports issue; dashboards read the
-# selectors of commitments and parliaments and own no tables.
+"""Cycle reports built by Celery: one row per version, with a file per format."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Cycle
+from parliaments.models import Parliament, Region
+
+
+class Report(models.Model):
+    class Scope(models.TextChoices):
+        GLOBAL = "global", _("Global")
+        REGION = "region", _("Region")
+        PARLIAMENT = "parliament", _("Parliament")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    FORMATS = ["html", "pdf", "xlsx", "csv", "json"]
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="reports")
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    region = models.CharField(_("region"), max_length=10, choices=Region.choices, blank=True)
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    internal = models.BooleanField(
+        _("internal (drafts included)"),
+        default=False,
+        help_text=_(
+            "A parliament's own report with its drafts: only its staff and the "
+            "secretariat can see it."
+        ),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    formats = models.JSONField(_("formats"), default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    checksum = models.CharField(_("data checksum"), max_length=64, blank=True, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="global", region="", parliament__isnull=True)
+                    | (models.Q(scope="region", parliament__isnull=True) & ~models.Q(region=""))
+                    | models.Q(scope="parliament", region="", parliament__isnull=False)
+                ),
+                name="report_scope_fields_match",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.code} · {self.scope_label} · {self.language} · v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def scope_label(self):
+        if self.scope == self.Scope.REGION:
+            return Region(self.region).label
+        if self.scope == self.Scope.PARLIAMENT:
+            return self.parliament.name if self.parliament_id else ""
+        return str(self.Scope.GLOBAL.label)
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ReportFile(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=5)
+    file = models.FileField(upload_to="reports/%Y/%m/")
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["format"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "format"], name="one_file_per_format")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}.{self.format}"

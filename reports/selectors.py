@@ -309,3 +309,19 @@ def review_queue():
 
 def region_choices():
     return Region.choices
+
+
+def report_visible_to(user):
+    """Reports a person may see: the secretariat sees all; a parliament's staff also see
+    their own parliament's internal reports; everyone sees the finished public ones."""
+    from parliaments import permissions
+    from reports.models import Report
+
+    queryset = Report.objects.select_related("cycle", "parliament").prefetch_related("files")
+    if permissions.is_secretariat(user):
+        return queryset
+    public = Q(internal=False, status=Report.Status.SUCCEEDED)
+    own = permissions.parliament_of(user)
+    if own is not None:
+        return queryset.filter(public | Q(internal=True, parliament=own))
+    return queryset.filter(public)

@@ -12,4 +12,8 @@ urlpatterns = [
     path("dashboard/regions/<str:region>/", views.RegionView.as_view(), name="region"),
     path("dashboard/parliaments/<str:iso2>/", views.ParliamentView.as_view(), name="parliament"),
     path("progress/", views.PublicSummaryView.as_view(), name="public_summary"),
+    path("reports/", views.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/<int:pk>/<str:file_format>/", views.report_file, name="report_file"),
 ]

@@ -1,0 +1,294 @@
+"""What a cycle report contains, as plain data: the one source for every format
+(HTML/PDF, XLSX, CSV, JSON). Figures come from reports.selectors (SQL aggregation)."""
+
+import hashlib
+import json
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commitments.models import Commitment, Objective
+from parliaments.models import Action, Completion, Region
+from reports import selectors
+
+JSON_SCHEMA_VERSION = "1"
+
+
+def report_scope(report):
+    return selectors.Scope(
+        published=not report.internal,
+        region=report.region or None,
+        parliament=report.parliament,
+    )
+
+
+def data_checksum(report):
+    """A fingerprint of the data a report would be built from: when it is unchanged, an
+    earlier finished report can be reused."""
+    scope = report_scope(report)
+    actions = scope.actions().aggregate(n=Count("pk"), last=Max("updated_at"))
+    updates = scope.progress_updates().aggregate(n=Count("pk"), last=Max("updated_at"))
+    plans = (
+        scope.current_plans()
+        .filter(parliament__in=scope.parliaments())
+        .aggregate(n=Count("pk"), last=Max("updated_at"))
+    )
+    submissions = report.cycle.submissions.filter(parliament__in=scope.parliaments()).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    key = json.dumps(
+        [
+            report.cycle.code,
+            report.scope,
+            report.region,
+            report.parliament_id,
+            report.internal,
+            report.language,
+            actions,
+            updates,
+            plans,
+            submissions,
+            JSON_SCHEMA_VERSION,
+        ],
+        default=str,
+    )
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _label(value, choices):
+    return str(dict(choices).get(value, value or ""))
+
+
+def build(report, progress=lambda percent, stage: None):
+    """The report's content as a dict (see JSON_SCHEMA). `progress(percent, stage)` is
+    called as the sections are computed."""
+    scope = report_scope(report)
+    cycle = report.cycle
+    deadline = selectors.plan_deadline()
+    progress_cycle = cycle if cycle.kind != "plan" else None
+
+    progress(10, _("Counting plans of action"))
+    adoption = selectors.plan_adoption(scope, deadline)
+    statuses = selectors.parliament_statuses(scope, deadline, progress_cycle)
+
+    progress(25, _("Counting reports"))
+    compliance = selectors.report_compliance(scope, cycle)
+    by_region = {}
+    for row in statuses:
+        region = by_region.setdefault(row["region"], {"on_time": 0, "late": 0, "none": 0})
+        region[row["adoption"]] += 1
+
+    progress(40, _("Aggregating objectives"))
+    objective_rows = (
+        scope.actions()
+        .values("objectives__number")
+        .annotate(
+            actions=Count("pk", distinct=True),
+            parliaments=Count("parliament", distinct=True),
+            complete=Count("pk", distinct=True, filter=Q(completion=Completion.COMPLETE)),
+        )
+        .order_by()
+    )
+    per_objective = {row["objectives__number"]: row for row in objective_rows}
+
+    progress(55, _("Aggregating commitments"))
+    commitment_rows = (
+        scope.actions()
+        .values("commitments__code")
+        .annotate(
+            actions=Count("pk", distinct=True), parliaments=Count("parliament", distinct=True)
+        )
+        .order_by()
+    )
+    per_commitment = {row["commitments__code"]: row for row in commitment_rows}
+    per_parliament_actions = dict(
+        scope.actions().values_list("parliament__iso2").annotate(n=Count("pk")).order_by()
+    )
+
+    progress(70, _("Listing actions"))
+    actions = list(
+        scope.actions()
+        .select_related("parliament", "instrument")
+        .prefetch_related("commitments", "objectives")
+        .order_by("parliament__name", "title")
+    )
+    completion = selectors.completion_distribution(scope)
+    types = selectors.type_distribution(scope)
+
+    progress(85, _("Writing the report"))
+    objectives = [
+        {
+            "number": objective.number,
+            "title": objective.localized_title,
+            "parliaments": per_objective.get(objective.number, {}).get("parliaments", 0),
+            "actions": per_objective.get(objective.number, {}).get("actions", 0),
+            "complete": per_objective.get(objective.number, {}).get("complete", 0),
+            "action_titles": [
+                f"{a.parliament.name}: {a.title}"
+                for a in actions
+                if any(o.number == objective.number for o in a.objectives.all())
+            ]
+            if cycle.kind == "imrf"
+            else [],
+        }
+        for objective in Objective.objects.order_by("number")
+    ]
+    commitments = [
+        {
+            "code": commitment.code,
+            "title": commitment.title,
+            "parliaments": per_commitment.get(commitment.code, {}).get("parliaments", 0),
+            "actions": per_commitment.get(commitment.code, {}).get("actions", 0),
+        }
+        for commitment in Commitment.objects.order_by("position")
+    ]
+    parliaments = [
+        {
+            "iso2": row["iso2"],
+            "name": row["name"],
+            "region": row["region"],
+            "plan_status": row["plan_status"] or "",
+            "plan_adopted_on": row["adopted_on"].isoformat() if row["adopted_on"] else None,
+            "plan": row["adoption"],
+            "report": row["report"],
+            "actions": per_parliament_actions.get(row["iso2"], 0),
+        }
+        for row in statuses
+    ]
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "report": {
+            "cycle": cycle.code,
+            "cycle_title": cycle.title,
+            "due_date": cycle.due_date.isoformat(),
+            "scope": report.scope,
+            "scope_label": str(report.scope_label),
+            "internal": report.internal,
+            "language": report.language,
+            "version": report.version,
+            "generated_at": timezone.now().isoformat(),
+        },
+        "summary": {
+            "parliaments": len(parliaments),
+            "plan_adoption": adoption,
+            "report_compliance": compliance,
+            "completion": {key: n for key, _l, n in completion},
+            "action_types": {key: n for key, _l, n in types},
+            "plan_deadline": deadline.isoformat(),
+        },
+        "adoption_by_region": [
+            {"region": region, "region_label": _label(region, Region.choices), **counts}
+            for region, counts in sorted(by_region.items())
+        ],
+        "parliaments": parliaments,
+        "parliaments_without_plan": [p["name"] for p in parliaments if p["plan"] == "none"],
+        "objectives": objectives,
+        "commitments": commitments,
+        "good_practices": [
+            {"parliament": a.parliament.name, "title": a.title, "type": a.get_action_type_display()}
+            for a in actions
+            if a.is_good_practice
+        ],
+        "actions": [_action(a) for a in actions],
+    }
+
+
+def _action(action: Action):
+    return {
+        "parliament": action.parliament.iso2,
+        "title": action.title,
+        "type": action.action_type,
+        "completion": action.completion,
+        "commitments": [c.code for c in action.commitments.all()],
+        "objectives": [o.number for o in action.objectives.all()],
+        "instrument": action.instrument.code if action.instrument else None,
+        "target_date": action.target_date.isoformat() if action.target_date else None,
+        "good_practice": action.is_good_practice,
+    }
+
+
+STATUS = {"type": "string", "enum": ["on_time", "late", "none"]}
+COUNTS = {
+    "type": "object",
+    "required": ["on_time", "late", "none"],
+    "properties": {k: {"type": "integer", "minimum": 0} for k in ("on_time", "late", "none")},
+}
+JSON_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Compact Tracker cycle report",
+    "type": "object",
+    "required": [
+        "schema_version",
+        "report",
+        "summary",
+        "parliaments",
+        "objectives",
+        "commitments",
+        "actions",
+    ],
+    "properties": {
+        "schema_version": {"const": JSON_SCHEMA_VERSION},
+        "report": {
+            "type": "object",
+            "required": ["cycle", "scope", "language", "version", "generated_at"],
+            "properties": {
+                "cycle": {"type": "string"},
+                "scope": {"enum": ["global", "region", "parliament"]},
+                "language": {"enum": ["en", "fr"]},
+                "version": {"type": "integer", "minimum": 1},
+                "internal": {"type": "boolean"},
+                "generated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "summary": {
+            "type": "object",
+            "required": ["parliaments", "plan_adoption", "report_compliance", "completion"],
+            "properties": {
+                "parliaments": {"type": "integer", "minimum": 0},
+                "plan_adoption": COUNTS,
+                "report_compliance": COUNTS,
+                "completion": {"type": "object", "additionalProperties": {"type": "integer"}},
+            },
+        },
+        "parliaments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["iso2", "name", "region", "plan", "report", "actions"],
+                "properties": {
+                    "iso2": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    "plan": STATUS,
+                    "report": STATUS,
+                    "actions": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+        "objectives": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["number", "title", "parliaments", "actions"],
+                "properties": {"number": {"type": "integer", "minimum": 1, "maximum": 23}},
+            },
+        },
+        "commitments": {
+            "type": "array",
+            "items": {"type": "object", "required": ["code", "actions"]},
+        },
+        "actions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "parliament",
+                    "title",
+                    "type",
+                    "completion",
+                    "commitments",
+                    "objectives",
+                ],
+            },
+        },
+    },
+}

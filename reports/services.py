@@ -1,0 +1,169 @@
+"""Writes of the reports app: requesting a cycle report and building it.
+
+Building is idempotent: the worker claims the row with a conditional update
+(queued -> running), so a second delivery of the same task does nothing; a request whose
+data checksum matches a finished report reuses it instead of building a copy."""
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports import content, render
+from reports.models import Report, ReportFile
+
+logger = logging.getLogger(__name__)
+
+
+class ReportError(Exception):
+    """A report cannot be built; the message is shown to users."""
+
+
+def _same_target(report):
+    return Report.objects.filter(
+        cycle=report.cycle,
+        scope=report.scope,
+        region=report.region,
+        parliament=report.parliament,
+        internal=report.internal,
+        language=report.language,
+    )
+
+
+@transaction.atomic
+def report_request(
+    *, actor, cycle, scope, language, formats, region="", parliament=None, internal=False
+):
+    """Queue a report (or return the finished one built from the same data, or one
+    already waiting). The build is dispatched after the transaction commits."""
+    formats = sorted(set(formats))
+    unknown = set(formats) - set(Report.FORMATS)
+    if unknown or not formats:
+        raise ReportError(
+            _("Choose formats among: %(formats)s.") % {"formats": ", ".join(Report.FORMATS)}
+        )
+    report = Report(
+        cycle=cycle,
+        scope=scope,
+        region=region or "",
+        parliament=parliament,
+        internal=internal,
+        language=language,
+        formats=formats,
+        requested_by=actor,
+    )
+    report.full_clean(exclude=["checksum", "version"])
+    report.checksum = content.data_checksum(report)
+    same = _same_target(report)
+    reusable = (
+        same.filter(
+            Q(status=Report.Status.SUCCEEDED, checksum=report.checksum)
+            | Q(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+        )
+        .order_by("-version")
+        .first()
+    )
+    if reusable is not None and set(formats) <= set(reusable.formats):
+        return reusable, False
+    report.version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
+    report.save()
+    dispatch(report)
+    return report, True
+
+
+def dispatch(report):
+    from reports.tasks import build_report
+
+    transaction.on_commit(lambda: _send(build_report, report.pk))
+
+
+def _send(task, report_id):
+    try:
+        task.delay(report_id)
+    except Exception:  # the broker is down: the sweeper re-sends queued reports later
+        logger.warning("report %s stays queued: the broker did not take it", report_id)
+
+
+def _set_progress(report_id, percent, stage):
+    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+        progress=percent, stage=str(stage)[:200]
+    )
+
+
+def report_build(report_id, task_id=""):
+    """Build every format of a queued report. The row is claimed by a conditional update:
+    queued -> running, or running -> running again for the redelivery of the same task
+    after its worker died. Returns False when another task holds it (nothing done)."""
+    claimable = Q(status=Report.Status.QUEUED)
+    if task_id:
+        claimable |= Q(status=Report.Status.RUNNING, task_id=task_id)
+    claimed = Report.objects.filter(claimable, pk=report_id).update(
+        status=Report.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=1,
+        stage=_("Starting"),
+        attempts=F("attempts") + 1,
+        task_id=task_id,
+    )
+    if not claimed:
+        return False
+    report = Report.objects.select_related("cycle", "parliament").get(pk=report_id)
+    with translation.override(report.language):
+        data = content.build(report, lambda p, s: _set_progress(report_id, p, s))
+        files = []
+        for index, file_format in enumerate(report.formats):
+            _set_progress(
+                report_id,
+                90 + 10 * index // len(report.formats),
+                _("Writing %(format)s") % {"format": file_format.upper()},
+            )
+            payload = render.RENDERERS[file_format](data)
+            extension = render.EXTENSIONS[file_format]
+            name = f"{report.cycle.code}-{report.scope}-{report.language}-v{report.version}"
+            name = f"{name}.{extension}"
+            files.append((file_format, name, payload))
+    with transaction.atomic():
+        ReportFile.objects.filter(report=report).delete()
+        for file_format, name, payload in files:
+            ReportFile.objects.create(
+                report=report,
+                format=file_format,
+                file=ContentFile(payload, name=name),
+                size=len(payload),
+            )
+        Report.objects.filter(pk=report_id).update(
+            status=Report.Status.SUCCEEDED,
+            progress=100,
+            stage=_("Done"),
+            finished_at=timezone.now(),
+            error="",
+        )
+    return True
+
+
+def report_fail(report_id, message):
+    """Record the last failure: the report shows it and can be retried."""
+    Report.objects.filter(pk=report_id).exclude(status=Report.Status.SUCCEEDED).update(
+        status=Report.Status.FAILED,
+        error=str(message)[:2000],
+        finished_at=timezone.now(),
+        stage=_("Failed"),
+    )
+
+
+def report_requeue(report_id):
+    """Back to queued after a worker died mid-build or for a retry; dispatches again."""
+    updated = Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.RUNNING, Report.Status.FAILED]
+    ).update(status=Report.Status.QUEUED, progress=0, stage=_("Queued again"), error="")
+    if updated:
+        dispatch(Report.objects.get(pk=report_id))
+    return bool(updated)
+
+
+def checksum_of_file(payload):
+    return hashlib.sha256(payload).hexdigest()

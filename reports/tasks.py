@@ -1,0 +1,39 @@
+"""Celery tasks of the reports app: thin; they call reports.services."""
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+
+from reports import services
+from reports.models import Report
+
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+    max_retries=3,
+)
+def build_report(self, report_id):
+    """Build a queued report. The redelivery of this same task after its worker died
+    (acks_late + reject_on_worker_lost) reclaims the row; any other duplicate does nothing."""
+    try:
+        return services.report_build(report_id, task_id=self.request.id or "")
+    except TRANSIENT as error:
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            status=Report.Status.QUEUED
+        )
+        if self.request.retries >= self.max_retries:
+            services.report_fail(report_id, f"Gave up after retries: {error}")
+            raise
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    except SoftTimeLimitExceeded:
+        services.report_fail(report_id, "The build took too long and was stopped.")
+        raise
+    except Exception as error:
+        services.report_fail(report_id, f"{type(error).__name__}: {error}")
+        raise

@@ -1,0 +1,314 @@
+"""Cycle reports: figures, formats, idempotency, visibility, the command, and a build
+through a real Celery worker (CI)."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pypdf
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from openpyxl import load_workbook
+
+from commitments.models import Cycle
+from parliaments.models import Parliament
+from reports import content, services
+from reports.models import Report
+from tests.factories import ActionFactory, make_user
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def request(**kwargs):
+    options = {
+        "actor": None,
+        "cycle": Cycle.objects.get(code="2021-progress"),
+        "scope": "global",
+        "language": "en",
+        "formats": ["json", "xlsx", "csv", "pdf", "html"],
+    }
+    options.update(kwargs)
+    return services.report_request(**options)
+
+
+def build(report):
+    assert services.report_build(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def file_bytes(report, file_format):
+    return report.files.get(format=file_format).file.read()
+
+
+def test_global_2021_report_figures(known, django_capture_on_commit_callbacks):
+    report, created = request()
+    assert created and report.status == "queued"
+    report = build(report)
+    assert (report.status, report.progress, report.version) == ("succeeded", 100, 1)
+
+    data = json.loads(file_bytes(report, "json"))
+    jsonschema.validate(data, content.JSON_SCHEMA)
+    # Published data only: Morocco's accepted 2021 report published its plan and actions.
+    assert data["summary"]["plan_adoption"] == {"on_time": 1, "late": 0, "none": 179}
+    assert data["summary"]["report_compliance"] == {"on_time": 1, "late": 0, "none": 179}
+    assert data["summary"]["completion"]["complete"] == 1
+    assert data["summary"]["completion"]["withdrawn"] == 1
+    assert {a["title"] for a in data["actions"]} == {"MA complete", "MA withdrawn"}
+    assert "Mexico" in data["parliaments_without_plan"]
+
+    sheet = load_workbook(io.BytesIO(file_bytes(report, "xlsx")))["parliaments"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["MA"][4] == "On time" and rows["MA"][6] == 2
+    assert rows["KE"][4] == "None"
+
+    with zipfile.ZipFile(io.BytesIO(file_bytes(report, "csv"))) as archive:
+        assert {"parliaments.csv", "objectives.csv", "actions.csv"} <= set(archive.namelist())
+        assert "MA complete" in archive.read("actions.csv").decode()
+
+    pdf = pypdf.PdfReader(io.BytesIO(file_bytes(report, "pdf")))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) >= 5
+    assert "Progress report to the IPU" in pdf.pages[0].extract_text()
+    assert "Contents" in pdf.pages[0].extract_text()
+    for heading in ("Summary", "GCM objectives", "Rabat commitments", "Annex: actions"):
+        assert heading in text
+    assert "2 / " in pdf.pages[1].extract_text()  # page numbers
+
+
+def test_internal_report_of_a_parliament_includes_drafts(known):
+    mexico = Parliament.objects.get(iso2="MX")
+    report, _created = request(
+        scope="parliament", parliament=mexico, internal=True, formats=["json"]
+    )
+    data = json.loads(file_bytes(build(report), "json"))
+    assert [a["title"] for a in data["actions"]] == ["MX limited"]
+    assert data["summary"]["parliaments"] == 1
+
+
+def test_same_data_reuses_the_report_and_new_data_makes_a_version(known):
+    first, created = request(formats=["json"])
+    build(first)
+    again, created_again = request(formats=["json"])
+    assert (again.pk, created_again) == (first.pk, False)
+
+    from parliaments.models import PlanOfAction
+
+    draft_plan = PlanOfAction.objects.get(parliament__iso2="MA", is_published_copy=False)
+    ActionFactory(plan=draft_plan, title="A new draft")  # drafts: not in a published report
+    same, created_same = request(formats=["json"])
+    assert same.pk == first.pk and not created_same
+    internal, _c = request(
+        formats=["json"],
+        scope="parliament",
+        internal=True,
+        parliament=Parliament.objects.get(iso2="MA"),
+    )
+    assert internal.version == 1
+
+
+def test_a_duplicate_delivery_does_nothing(known):
+    report, _created = request(formats=["json"])
+    assert services.report_build(report.pk, task_id="first") is True
+    assert services.report_build(report.pk, task_id="duplicate") is False
+    assert report.files.count() == 1
+
+
+def test_redelivery_of_the_same_task_after_a_crash_rebuilds_once(known):
+    report, _created = request(formats=["json"])
+    Report.objects.filter(pk=report.pk).update(status="running", task_id="crashed-task")
+    assert services.report_build(report.pk, task_id="other-task") is False
+    assert services.report_build(report.pk, task_id="crashed-task") is True
+    report.refresh_from_db()
+    assert report.status == "succeeded" and report.attempts == 1
+    assert Report.objects.filter(status="succeeded").count() == 1
+
+
+def test_a_failure_is_recorded_and_can_be_retried(known, monkeypatch):
+    from reports import tasks
+
+    report, _created = request(formats=["json"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(content, "build", broken)
+    with pytest.raises(RuntimeError):
+        tasks.build_report.apply(args=[report.pk], throw=True)
+    report.refresh_from_db()
+    assert report.status == "failed" and "disk full" in report.error
+    monkeypatch.undo()
+    reviewer = known["client"]
+    response = reviewer.post(f"/reports/{report.pk}/")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status in ("queued", "succeeded")
+
+
+def test_visibility_of_reports_and_files(known):
+    morocco = Parliament.objects.get(iso2="MA")
+    internal, _c = request(scope="parliament", parliament=morocco, internal=True, formats=["json"])
+    public, _c = request(formats=["json"])
+    build(internal), build(public)
+    editor_ma, editor_mx, partner = (Client() for _ in range(3))
+    editor_ma.force_login(make_user("editor.ma", "editor", "MA"))
+    editor_mx.force_login(make_user("editor.mx", "editor", "MX"))
+    partner.force_login(make_user("partner.iom", "partner"))
+    for client, allowed in (
+        (editor_ma, True),
+        (editor_mx, False),
+        (partner, False),
+        (Client(), False),
+    ):
+        assert (client.get(f"/reports/{internal.pk}/json/").status_code == 200) is allowed
+        assert (client.get(f"/reports/{internal.pk}/").status_code == 200) is allowed
+        assert client.get(f"/reports/{public.pk}/json/").status_code == 200
+    assert "internal" not in partner.get("/reports/").content.decode()
+
+
+def test_staff_can_only_request_their_own_internal_report(known):
+    editor = Client()
+    editor.force_login(make_user("editor.mx", "editor", "MX"))
+    response = editor.post(
+        "/reports/", {"cycle": "2021-progress", "language": "fr", "formats": ["json"]}
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.scope, report.parliament.iso2, report.internal) == ("parliament", "MX", True)
+    assert Client().post("/reports/", {"cycle": "2021-progress"}).status_code == 403
+
+
+def test_report_form_errors(known):
+    response = known["client"].post(
+        "/reports/", {"cycle": "2021-progress", "scope": "region", "language": "en"}
+    )
+    html = response.content.decode()
+    assert "Choose the region." in html and "This field is required." in html
+    assert not Report.objects.exists()
+
+
+def test_build_report_command_waits_and_prints_files(known, monkeypatch):
+    # No worker in unit tests: the dispatch builds at once (the real worker is below).
+    monkeypatch.setattr(services, "dispatch", lambda report: services.report_build(report.pk))
+    out = io.StringIO()
+    call_command(
+        "build_report",
+        "--cycle",
+        "2019-plan",
+        "--scope",
+        "region",
+        "--region",
+        "africa",
+        "--formats",
+        "json,xlsx",
+        "--language",
+        "fr",
+        "--wait",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Queued report")
+    assert any(line.endswith(".json") for line in lines) and any(
+        line.endswith(".xlsx") for line in lines
+    )
+    for bad in (
+        ["--cycle", "2099"],
+        ["--cycle", "2019-plan", "--region", "mars"],
+        ["--cycle", "2019-plan", "--formats", "doc"],
+    ):
+        with pytest.raises(CommandError) as error:
+            call_command("build_report", *bad, "--scope", "global")
+        assert error.value.returncode == 2
+
+
+def test_french_report_uses_the_catalogue(known):
+    report, _c = request(language="fr", formats=["html"])
+    html = file_bytes(build(report), "html").decode()
+    assert '<html lang="fr">' in html
+    assert "Résumé" in html or "Sommaire" in html
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL unset: no broker for a worker")
+@pytest.mark.django_db(transaction=True)
+def test_build_report_through_a_real_worker(reference_data):
+    """`build_report --wait` against a real worker: the worker uses the same test
+    database, so the report it builds is the one the command waits for."""
+    from django.db import connection
+
+    queue = f"ct-reports-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(connection),
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "compact_tracker",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        from reports import tasks
+
+        tasks.build_report.app.conf.task_default_queue = queue
+        out = io.StringIO()
+        call_command(
+            "build_report",
+            "--cycle",
+            "2021-progress",
+            "--scope",
+            "global",
+            "--formats",
+            "pdf,xlsx,csv,json",
+            "--wait",
+            "--timeout",
+            "120",
+            stdout=out,
+        )
+        files = out.getvalue().splitlines()[1:]
+        assert sorted(Path(f).suffix for f in files) == [".json", ".pdf", ".xlsx", ".zip"]
+    finally:
+        tasks.build_report.app.conf.task_default_queue = "celery"
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    assert Report.objects.get().status == "succeeded"
+
+
+def _test_database_url(connection):
+    settings_dict = connection.settings_dict
+    if "sqlite" in settings_dict["ENGINE"]:
+        pytest.skip("a worker process cannot share an in-memory SQLite test database")
+    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
+    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
