@@ -9,6 +9,7 @@ lists every variable.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a task must fail fast when the broker is down: the request stays queued and the
+# sweeper sends it again later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 120.0},
+    "send-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "build-cycle-reports": {
+        "task": "reports.tasks.build_cycle_reports",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Internationalisation --------------------------------------------------------------

@@ -107,3 +107,32 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return f"{self.report_id}.{self.format}"
+
+
+class ReminderSent(models.Model):
+    """One reminder email, recorded so that a second run of the beat job sends nothing.
+    `key` names the occasion: "60d", "30d", "7d" before the due date, or "overdue-2026-W48"."""
+
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=40)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parliament", "cycle", "key"],
+                name="one_reminder_per_occasion",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.parliament_id}/{self.cycle_id}/{self.key}"

@@ -7,6 +7,7 @@ data checksum matches a finished report reuses it instead of building a copy."""
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -167,3 +168,115 @@ def report_requeue(report_id):
 
 def checksum_of_file(payload):
     return hashlib.sha256(payload).hexdigest()
+
+
+# --- Sweeper and reminders ------------------------------------------------------------------
+
+SWEEP_AFTER_MINUTES = 5
+REMINDER_DAYS = (60, 30, 7)
+
+
+def reports_sweep(now=None):
+    """Re-dispatch reports still queued after a few minutes (e.g. the broker was down
+    when they were requested). Returns how many were sent again."""
+    now = now or timezone.now()
+    stale = Report.objects.filter(
+        status=Report.Status.QUEUED,
+        created_at__lt=now - timezone.timedelta(minutes=SWEEP_AFTER_MINUTES),
+    )
+    from reports.tasks import build_report
+
+    count = 0
+    for report_id in stale.values_list("pk", flat=True):
+        _send(build_report, report_id)
+        count += 1
+    return count
+
+
+def reminders_send(today=None):
+    """Email each focal point whose parliament has not answered a cycle: 60, 30 and 7 days
+    before the due date, and once a week while overdue; and the secretariat a weekly list
+    of overdue parliaments. Each occasion is recorded first, so a second run sends nothing."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mass_mail
+
+    from commitments.models import Cycle
+    from parliaments.models import Parliament, Role, Submission
+    from reports.models import ReminderSent
+
+    today = today or timezone.localdate()
+    week = f"overdue-{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    answered = Submission.objects.filter(
+        status__in=[
+            Submission.Status.SUBMITTED,
+            Submission.Status.RETURNED,
+            Submission.Status.ACCEPTED,
+        ]
+    )
+    messages, overdue_lines = [], []
+    for cycle in Cycle.objects.order_by("due_date"):
+        days = (cycle.due_date - today).days
+        if days in REMINDER_DAYS:
+            key = f"{days}d"
+        elif days < 0:
+            key = week
+        else:
+            continue
+        waiting = Parliament.objects.filter(is_ipu_member=True).exclude(
+            pk__in=answered.filter(cycle=cycle).values("parliament")
+        )
+        focal_points = users.filter(profile__role=Role.FOCAL_POINT, profile__parliament__in=waiting)
+        by_parliament = {}
+        for user in focal_points.select_related("profile__parliament"):
+            by_parliament.setdefault(user.profile.parliament, []).append(user.email)
+        already = set(
+            ReminderSent.objects.filter(cycle=cycle, key=key).values_list(
+                "parliament_id", flat=True
+            )
+        )
+        new = [(p, emails) for p, emails in by_parliament.items() if p.pk not in already]
+        ReminderSent.objects.bulk_create(
+            [ReminderSent(parliament=p, cycle=cycle, key=key, recipients=len(e)) for p, e in new],
+            ignore_conflicts=True,
+        )
+        for parliament, emails in new:
+            if days >= 0:
+                subject = _("%(cycle)s is due in %(days)s days") % {
+                    "cycle": cycle.title,
+                    "days": days,
+                }
+            else:
+                subject = _("%(cycle)s is overdue by %(days)s days") % {
+                    "cycle": cycle.title,
+                    "days": -days,
+                }
+            body = _(
+                "Dear colleague,\n\n%(subject)s for %(parliament)s. Prepare and submit the report "
+                "in Compact Tracker: %(url)s\n"
+            ) % {
+                "subject": subject,
+                "parliament": parliament.name,
+                "url": settings.SITE_URL.rstrip("/") + "/workspace/",
+            }
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, emails))
+        if days < 0:
+            overdue_lines.append(
+                f"{cycle.title}: {waiting.count()} parliaments, {-days} days overdue"
+            )
+    if overdue_lines:
+        created = ReminderSent.objects.get_or_create(parliament=None, cycle=None, key=week)[1]
+        if created:
+            secretariat = list(
+                users.filter(profile__role=Role.SECRETARIAT).values_list("email", flat=True)
+            )
+            if secretariat:
+                messages.append(
+                    (
+                        _("Weekly summary of overdue reports"),
+                        "\n".join(overdue_lines),
+                        settings.DEFAULT_FROM_EMAIL,
+                        secretariat,
+                    )
+                )
+    return send_mass_mail(messages) if messages else 0

@@ -37,3 +37,40 @@ def build_report(self, report_id):
     except Exception as error:
         services.report_fail(report_id, f"{type(error).__name__}: {error}")
         raise
+
+
+@shared_task(acks_late=True)
+def sweep_queued_reports():
+    """Beat: re-send reports left queued (the broker was down when they were requested)."""
+    return services.reports_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=60)
+def send_reminders():
+    """Beat, daily: reminders before due dates and while overdue, each sent once."""
+    return services.reminders_send()
+
+
+@shared_task(acks_late=True)
+def build_cycle_reports():
+    """Beat, nightly: refresh the global report of the current cycle, and build each
+    cycle's global report on its due date (reused when the data did not change)."""
+    from django.utils import timezone
+
+    from commitments.models import Cycle
+
+    today = timezone.localdate()
+    cycles = set(Cycle.objects.filter(due_date=today))
+    current = Cycle.objects.filter(due_date__gte=today).order_by("due_date").first()
+    if current is not None:
+        cycles.add(current)
+    for cycle in cycles:
+        for language in ("en", "fr"):
+            services.report_request(
+                actor=None,
+                cycle=cycle,
+                scope="global",
+                language=language,
+                formats=["pdf", "xlsx", "csv", "json", "html"],
+            )
+    return len(cycles)

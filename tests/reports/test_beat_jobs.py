@@ -1,0 +1,97 @@
+"""Beat jobs: reminders sent once per occasion, and the sweeper that re-sends reports
+requested while the broker was down."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from commitments.models import Cycle
+from reports import services, tasks
+from reports.models import ReminderSent, Report
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reminders_are_sent_once_per_occasion(db):
+    focal_ke = make_user("focal.ke", "focal_point", "KE")
+    make_user("secretariat.reviewer", "secretariat")
+    cycle = Cycle.objects.create(
+        code="2030-imrf", title="IMRF 2030", kind="imrf", due_date=datetime.date(2030, 5, 1)
+    )
+    sixty_days_before = cycle.due_date - datetime.timedelta(days=60)
+
+    services.reminders_send(today=sixty_days_before)
+    services.reminders_send(today=sixty_days_before)  # beat ran twice the same day
+
+    to_kenya = [m for m in mail.outbox if m.to == [focal_ke.email] and "IMRF 2030" in m.subject]
+    assert len(to_kenya) == 1 and "due in 60 days" in to_kenya[0].subject
+    assert ReminderSent.objects.filter(cycle=cycle, key="60d").count() == 1
+
+    mail.outbox.clear()
+    services.reminders_send(today=sixty_days_before + datetime.timedelta(days=1))
+    assert not [m for m in mail.outbox if "IMRF 2030" in m.subject]  # not an occasion
+
+
+def test_overdue_reminders_weekly_and_a_summary_for_the_secretariat(db):
+    focal_ke = make_user("focal.ke", "focal_point", "KE")
+    reviewer = make_user("secretariat.reviewer", "secretariat")
+    today = datetime.date(2026, 11, 28)
+    services.reminders_send(today=today)
+    services.reminders_send(today=today + datetime.timedelta(days=1))  # Sunday: same ISO week
+    overdue = [m for m in mail.outbox if m.to == [focal_ke.email]]
+    assert len(overdue) == 4  # one per cycle already due, once this week
+    assert all("overdue" in m.subject for m in overdue)
+    summaries = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert len(summaries) == 1 and "2021" not in summaries[0].subject
+    mail.outbox.clear()
+    services.reminders_send(today=today + datetime.timedelta(days=7))  # next week
+    assert len([m for m in mail.outbox if m.to == [focal_ke.email]]) == 4
+
+
+def test_a_report_requested_while_the_broker_is_down_stays_queued_then_the_sweeper_sends_it(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    reviewer = make_user("secretariat.reviewer", "secretariat")
+    client = Client()
+    client.force_login(reviewer)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.build_report, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/reports/",
+            {"cycle": "2021-progress", "scope": "global", "language": "en", "formats": ["json"]},
+            follow=True,
+        )
+    report = Report.objects.get()
+    assert report.status == "queued"
+    assert "Queued: the build starts as soon as a worker is free" in response.content.decode()
+
+    monkeypatch.undo()  # the broker is back
+    assert services.reports_sweep() == 0  # too recent to sweep
+    Report.objects.filter(pk=report.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    assert tasks.sweep_queued_reports.apply().get() == 1
+    report.refresh_from_db()
+    assert report.status == "succeeded"
+
+
+def test_nightly_job_requests_the_current_cycle_in_both_languages_once(db, monkeypatch):
+    monkeypatch.setattr(services, "dispatch", lambda report: None)  # no worker here
+    Cycle.objects.create(
+        code="2030-imrf", title="IMRF 2030", kind="imrf", due_date=datetime.date(2030, 5, 1)
+    )
+    assert tasks.build_cycle_reports.apply().get() == 1
+    assert tasks.build_cycle_reports.apply().get() == 1  # queued ones are reused, not copied
+    assert sorted(Report.objects.values_list("cycle__code", "language")) == [
+        ("2030-imrf", "en"),
+        ("2030-imrf", "fr"),
+    ]
