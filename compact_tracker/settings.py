@@ -140,7 +140,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60, mi
 # Redelivery of a task whose worker died: the visibility timeout must outlast the longest
 # task, and kombu should look for unacknowledged messages every few seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    "visibility_timeout": env_int(
+        "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300, minimum=1
+    ),
     "unacked_restore_interval": 2,
     "unacked_restore_throttle": 1,
 }
@@ -149,6 +151,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # sweeper sends it again later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
+# Pause between report stages, in milliseconds: 0 in production; the crash test slows a
+# build down with it so that it can kill the worker in the middle.
+REPORTS_STAGE_DELAY_MS = env_int("REPORTS_STAGE_DELAY_MS", 0, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 120.0},
     "send-reminders": {

@@ -6,6 +6,7 @@ data checksum matches a finished report reuses it instead of building a copy."""
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -93,6 +94,8 @@ def _set_progress(report_id, percent, stage):
     Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
         progress=percent, stage=str(stage)[:200]
     )
+    if settings.REPORTS_STAGE_DELAY_MS:
+        time.sleep(settings.REPORTS_STAGE_DELAY_MS / 1000)
 
 
 def report_build(report_id, task_id=""):

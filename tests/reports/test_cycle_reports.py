@@ -312,3 +312,87 @@ def _test_database_url(connection):
         pytest.skip("a worker process cannot share an in-memory SQLite test database")
     user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
     return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def _worker(queue, **env):
+    from django.db import connection
+
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(connection),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **env,
+    }
+    return subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "compact_tracker",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL unset: no broker for a worker")
+@pytest.mark.django_db(transaction=True)
+def test_a_report_survives_a_worker_killed_mid_build(reference_data):
+    """SIGKILL the worker while it builds; a new worker gets the redelivered task (acks_late,
+    reject_on_worker_lost, a short visibility timeout for the test) and finishes it once."""
+    import time as clock
+
+    from reports import tasks
+
+    queue = f"ct-crash-{uuid.uuid4().hex[:8]}"
+    first = _worker(queue, CELERY_VISIBILITY_TIMEOUT="6", REPORTS_STAGE_DELAY_MS="2000")
+    second = None
+    tasks.build_report.app.conf.task_default_queue = queue
+    try:
+        report, _created = request(formats=["json", "xlsx"])  # dispatched at once: autocommit
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline:
+            report.refresh_from_db()
+            if report.status == "running" and report.progress >= 10:
+                break
+            clock.sleep(0.2)
+        assert report.status == "running", "the first worker never started the build"
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool child, mid-build
+        first.wait(timeout=10)
+
+        second = _worker(queue, CELERY_VISIBILITY_TIMEOUT="6")
+        deadline = clock.monotonic() + 90
+        while clock.monotonic() < deadline:
+            report.refresh_from_db()
+            if report.status in ("succeeded", "failed"):
+                break
+            clock.sleep(0.5)
+        assert report.status == "succeeded", report.error
+        assert report.attempts == 2
+        assert Report.objects.filter(status="succeeded").count() == 1
+        assert sorted(report.files.values_list("format", flat=True)) == ["json", "xlsx"]
+    finally:
+        tasks.build_report.app.conf.task_default_queue = "celery"
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                try:
+                    worker.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(worker.pid, signal.SIGKILL)
