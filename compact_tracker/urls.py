@@ -8,6 +8,7 @@ from compact_tracker import api_schema  # noqa: F401 - registers the token schem
 from compact_tracker.api import json_error_view
 from compact_tracker.views import ApiGuideView, healthz
 from parliaments.api import urls as parliaments_api
+from reports.api import urls as reports_api
 
 admin.site.site_header = _("Compact Tracker administration")
 admin.site.site_title = _("Compact Tracker")
@@ -24,7 +25,15 @@ urlpatterns = [
     re_path(
         r"^api/(?P<version>v1)/",
         include(
-            ([*commitments_api.urlpatterns, *parliaments_api.urlpatterns], "api"), namespace="api"
+            (
+                [
+                    *commitments_api.urlpatterns,
+                    *parliaments_api.urlpatterns,
+                    *reports_api.urlpatterns,
+                ],
+                "api",
+            ),
+            namespace="api",
         ),
     ),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

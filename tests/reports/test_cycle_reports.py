@@ -396,3 +396,20 @@ def test_a_report_survives_a_worker_killed_mid_build(reference_data):
                     worker.communicate(timeout=30)
                 except subprocess.TimeoutExpired:
                     os.killpg(worker.pid, signal.SIGKILL)
+
+
+def test_reports_api_lists_with_the_same_visibility(known):
+    morocco = Parliament.objects.get(iso2="MA")
+    internal, _c = request(scope="parliament", parliament=morocco, internal=True, formats=["json"])
+    public, _c = request(formats=["json", "pdf"])
+    build(internal), build(public)
+    anonymous = Client().get("/api/v1/reports/").json()
+    assert [r["id"] for r in anonymous["results"]] == [public.pk]
+    assert set(anonymous["results"][0]["files"]) == {"json", "pdf"}
+    editor = Client()
+    editor.force_login(make_user("editor.ma", "editor", "MA"))
+    assert {r["id"] for r in editor.get("/api/v1/reports/").json()["results"]} == {
+        internal.pk,
+        public.pk,
+    }
+    assert Client().get(f"/api/v1/reports/{internal.pk}/").status_code == 404

@@ -1,0 +1,44 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.models import Report
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "cycle",
+            "scope",
+            "region",
+            "parliament",
+            "internal",
+            "language",
+            "formats",
+            "status",
+            "progress",
+            "stage",
+            "error",
+            "version",
+            "checksum",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "files",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(child=serializers.URLField()))
+    def get_files(self, report):
+        request = self.context.get("request")
+        urls = {}
+        for file in report.files.all():
+            url = reverse("reports:report_file", args=[report.pk, file.format])
+            urls[file.format] = request.build_absolute_uri(url) if request else url
+        return urls
