@@ -86,8 +86,8 @@ def dispatch(report):
 def _send(task, report_id):
     try:
         task.delay(report_id)
-    except Exception:  # the broker is down: the sweeper re-sends queued reports later
-        logger.warning("report %s stays queued: the broker did not take it", report_id)
+    except Exception as error:  # the broker is down: the sweeper re-sends queued reports
+        logger.warning("report %s stays queued: the broker did not take it (%s)", report_id, error)
 
 
 def _set_progress(report_id, percent, stage):

@@ -314,6 +314,27 @@ def _test_database_url(connection):
     return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def _wait_ready(worker, timeout=60):
+    """Read the worker's log until it says it is ready (its output keeps draining in a
+    thread so the pipe never fills)."""
+    import threading
+    import time as clock
+
+    lines, ready = [], threading.Event()
+
+    def read():
+        for line in worker.stdout:
+            lines.append(line)
+            if "ready." in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout):
+        pytest.fail("the worker did not start:\n" + "".join(lines[-30:]))
+    clock.sleep(0.5)
+    return lines
+
+
 def _worker(queue, **env):
     from django.db import connection
 
@@ -413,3 +434,116 @@ def test_reports_api_lists_with_the_same_visibility(known):
         public.pk,
     }
     assert Client().get(f"/api/v1/reports/{internal.pk}/").status_code == 404
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL unset: no broker for a worker")
+@pytest.mark.django_db(transaction=True)
+def test_a_request_made_while_redis_is_down_is_built_after_it_restarts(
+    reference_data, tmp_path, monkeypatch
+):
+    """A private Redis on another port is stopped: the request is saved as queued and the
+    page says so; Redis restarts; the sweeper sends it and a worker builds it."""
+    import shutil
+    import socket
+    import time as clock
+
+    from django.utils import timezone
+
+    from compact_tracker.celery import app
+    from parliaments.models import Profile
+
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        pytest.fail("redis-server is needed for this test")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def start_redis():
+        process = subprocess.Popen(  # noqa: S603
+            [
+                redis_server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return process
+            clock.sleep(0.1)
+        pytest.fail("the private Redis did not start")
+
+    previous = app.conf.broker_url
+    redis = start_redis()
+    queue = f"ct-down-{uuid.uuid4().hex[:8]}"
+    worker = _worker(queue, REDIS_URL=url)
+    log = _wait_ready(worker)
+    app.conf.broker_url = url
+    _reset_producers(app)
+    from reports import tasks
+
+    # Routing is cached by the app: send this test's tasks to its worker's queue.
+    monkeypatch.setattr(
+        tasks.build_report, "delay", lambda *a: tasks.build_report.apply_async(a, queue=queue)
+    )
+    try:
+        redis.terminate()
+        redis.wait(timeout=10)  # the broker is down
+
+        reviewer = make_user("secretariat.reviewer", "secretariat")
+        assert Profile.objects.filter(user=reviewer).exists()
+        client = Client()
+        client.force_login(reviewer)
+        started = clock.monotonic()
+        response = client.post(
+            "/reports/",
+            {"cycle": "2021-progress", "scope": "global", "language": "en", "formats": ["json"]},
+            follow=True,
+        )
+        assert clock.monotonic() - started < 30, "a request must not hang while Redis is down"
+        report = Report.objects.get()
+        assert report.status == "queued"
+        assert "Queued: the build starts as soon as a worker is free" in response.content.decode()
+
+        redis = start_redis()  # the broker is back
+        _reset_producers(app)
+        Report.objects.filter(pk=report.pk).update(
+            created_at=timezone.now() - timezone.timedelta(minutes=10)
+        )
+        assert services.reports_sweep() == 1
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline and report.status != "succeeded":
+            clock.sleep(2)
+            report.refresh_from_db()
+            if report.status == "queued":
+                services.reports_sweep()  # as beat does every two minutes
+        assert report.status == "succeeded", "".join(log[-40:])
+    finally:
+        app.conf.broker_url = previous
+        _reset_producers(app)
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+        redis.terminate()
+
+
+def _reset_producers(app):
+    """Forget pooled broker connections and producers: the next send connects anew."""
+    app._pool = None
+    app.amqp._producer_pool = None
