@@ -16,10 +16,17 @@ COMPLETION_COLOURS = ["#5f6b76", "#b86e00", "#1f6fb2", "#1d6b34", "#7a2525"]
 
 
 def _config(chart):
+    # "fit" with padding keeps axis labels, counts and legends inside the container, down
+    # to a phone's width.
+    chart = chart.properties(
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        padding={"left": 5, "top": 5, "bottom": 5, "right": 28},
+    )
     return (
         chart.configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
-        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_title(anchor="start", fontSize=13)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=180)
+        .configure_legend(labelFontSize=12, titleFontSize=12, labelLimit=320)
     )
 
 
