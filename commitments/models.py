@@ -180,6 +180,7 @@ class Cycle(ReferenceDataModel):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("French title"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     due_date = models.DateField(_("due date"))
     due_date_precision = models.CharField(
@@ -205,6 +206,12 @@ class Cycle(ReferenceDataModel):
         verbose_name_plural = _("reporting cycles")
 
     def __str__(self):
+        return self.localized_title
+
+    @property
+    def localized_title(self):
+        if get_language() == "fr" and self.title_fr:
+            return self.title_fr
         return self.title
 
     @property

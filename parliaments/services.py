@@ -525,7 +525,10 @@ def submission_notify(submission, event):
             else _("Your report for %(cycle)s was accepted and published")
         )
         link = reverse("parliaments:submission", args=[submission.cycle.code])
-    subject = subject % {"parliament": submission.parliament.name, "cycle": submission.cycle.title}
+    subject = subject % {
+        "parliament": submission.parliament.name,
+        "cycle": submission.cycle.localized_title,
+    }
     body = "\n\n".join(
         part
         for part in (

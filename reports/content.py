@@ -160,7 +160,7 @@ def build(report, progress=lambda percent, stage: None):
         "schema_version": JSON_SCHEMA_VERSION,
         "report": {
             "cycle": cycle.code,
-            "cycle_title": cycle.title,
+            "cycle_title": cycle.localized_title,
             "due_date": cycle.due_date.isoformat(),
             "scope": report.scope,
             "scope_label": str(report.scope_label),

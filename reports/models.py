@@ -111,7 +111,9 @@ class ReportFile(models.Model):
 
 class ReminderSent(models.Model):
     """One reminder email, recorded so that a second run of the beat job sends nothing.
-    `key` names the occasion: "60d", "30d", "7d" before the due date, or "overdue-2026-W48"."""
+    `key` names the occasion, unique: "MA:2021-progress:60d" (60, 30 or 7 days before the
+    due date), "MA:2021-progress:overdue-2026-W48" (weekly while overdue) or
+    "secretariat:overdue-2026-W48" (the weekly summary)."""
 
     parliament = models.ForeignKey(
         Parliament, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -119,20 +121,13 @@ class ReminderSent(models.Model):
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    key = models.CharField(max_length=40)
+    key = models.CharField(max_length=80, unique=True)
     recipients = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["parliament", "cycle", "key"],
-                name="one_reminder_per_occasion",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self):
         return f"{self.parliament_id}/{self.cycle_id}/{self.key}"

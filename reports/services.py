@@ -233,25 +233,27 @@ def reminders_send(today=None):
         by_parliament = {}
         for user in focal_points.select_related("profile__parliament"):
             by_parliament.setdefault(user.profile.parliament, []).append(user.email)
+        keys = {p: f"{p.iso2}:{cycle.code}:{key}" for p in by_parliament}
         already = set(
-            ReminderSent.objects.filter(cycle=cycle, key=key).values_list(
-                "parliament_id", flat=True
-            )
+            ReminderSent.objects.filter(key__in=keys.values()).values_list("key", flat=True)
         )
-        new = [(p, emails) for p, emails in by_parliament.items() if p.pk not in already]
+        new = [(p, emails) for p, emails in by_parliament.items() if keys[p] not in already]
         ReminderSent.objects.bulk_create(
-            [ReminderSent(parliament=p, cycle=cycle, key=key, recipients=len(e)) for p, e in new],
+            [
+                ReminderSent(parliament=p, cycle=cycle, key=keys[p], recipients=len(e))
+                for p, e in new
+            ],
             ignore_conflicts=True,
         )
         for parliament, emails in new:
             if days >= 0:
                 subject = _("%(cycle)s is due in %(days)s days") % {
-                    "cycle": cycle.title,
+                    "cycle": cycle.localized_title,
                     "days": days,
                 }
             else:
                 subject = _("%(cycle)s is overdue by %(days)s days") % {
-                    "cycle": cycle.title,
+                    "cycle": cycle.localized_title,
                     "days": -days,
                 }
             body = _(
@@ -265,10 +267,10 @@ def reminders_send(today=None):
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, emails))
         if days < 0:
             overdue_lines.append(
-                f"{cycle.title}: {waiting.count()} parliaments, {-days} days overdue"
+                f"{cycle.localized_title}: {waiting.count()} parliaments, {-days} days overdue"
             )
     if overdue_lines:
-        created = ReminderSent.objects.get_or_create(parliament=None, cycle=None, key=week)[1]
+        created = ReminderSent.objects.get_or_create(key=f"secretariat:{week}")[1]
         if created:
             secretariat = list(
                 users.filter(profile__role=Role.SECRETARIAT).values_list("email", flat=True)
