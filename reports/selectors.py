@@ -33,7 +33,6 @@ from parliaments.models import (
     Parliament,
     PlanOfAction,
     ProgressUpdate,
-    Region,
     Submission,
 )
 
@@ -297,18 +296,6 @@ def ratifications_by_instrument(scope):
         .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
         .order_by("instrument__code", "parliament__name")
     )
-
-
-def review_queue():
-    return (
-        Submission.objects.filter(status=Submission.Status.SUBMITTED)
-        .select_related("parliament", "cycle")
-        .order_by("submitted_at")
-    )
-
-
-def region_choices():
-    return Region.choices
 
 
 def report_visible_to(user):

@@ -4,7 +4,6 @@ Building is idempotent: the worker claims the row with a conditional update
 (queued -> running), so a second delivery of the same task does nothing; a request whose
 data checksum matches a finished report reuses it instead of building a copy."""
 
-import hashlib
 import logging
 import time
 
@@ -167,10 +166,6 @@ def report_requeue(report_id):
     if updated:
         dispatch(Report.objects.get(pk=report_id))
     return bool(updated)
-
-
-def checksum_of_file(payload):
-    return hashlib.sha256(payload).hexdigest()
 
 
 # --- Sweeper and reminders ------------------------------------------------------------------

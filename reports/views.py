@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from commitments.models import Commitment, Cycle, Objective
 from parliaments import permissions
+from parliaments import selectors as parliament_selectors
 from parliaments.models import Completion, Parliament, PlanOfAction, Region, Submission
 from reports import charts, exports, selectors
 from reports import services as report_services
@@ -193,7 +194,7 @@ def overview_parts(scope, context, with_queue):
         ),
     ]
     if with_queue:
-        queue = list(selectors.review_queue())
+        queue = list(parliament_selectors.review_queue())
         tables.append(
             Table(
                 "review-queue",
