@@ -15,6 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from compact_tracker.refdata import ReferenceDataModel
 
 
+class LocalizedTitle:
+    """`localized_title`: the French title in a French interface when there is one, else
+    the English title. For models with `title` and `title_fr`."""
+
+    @property
+    def localized_title(self):
+        if get_language() == "fr" and self.title_fr:
+            return self.title_fr
+        return self.title
+
+
 class Framework(ReferenceDataModel):
     """A text that holds commitments, e.g. the Rabat outcome document (2018)."""
 
@@ -33,7 +44,7 @@ class Framework(ReferenceDataModel):
         return self.title
 
 
-class Objective(ReferenceDataModel):
+class Objective(LocalizedTitle, ReferenceDataModel):
     """One of the 23 objectives of the Global Compact (A/RES/73/195, paras. 17–39)."""
 
     REFERENCE_KEY = "number"
@@ -66,13 +77,6 @@ class Objective(ReferenceDataModel):
 
     def __str__(self):
         return self.localized_title
-
-    @property
-    def localized_title(self):
-        """The official title in the interface language, falling back to English."""
-        if get_language() == "fr" and self.title_fr:
-            return self.title_fr
-        return self.title
 
     def get_absolute_url(self):
         return reverse("commitments:objective_detail", args=[self.number])
@@ -166,7 +170,7 @@ class Commitment(ReferenceDataModel):
         return reverse("commitments:commitment_detail", args=[self.code])
 
 
-class Cycle(ReferenceDataModel):
+class Cycle(LocalizedTitle, ReferenceDataModel):
     """A reporting cycle with its due date. Cycles are data: the secretariat adds the next."""
 
     class Kind(models.TextChoices):
@@ -207,12 +211,6 @@ class Cycle(ReferenceDataModel):
 
     def __str__(self):
         return self.localized_title
-
-    @property
-    def localized_title(self):
-        if get_language() == "fr" and self.title_fr:
-            return self.title_fr
-        return self.title
 
     @property
     def days_left(self):

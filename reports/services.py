@@ -14,7 +14,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports import content, render
+from reports import content, render, selectors
 from reports.models import Report, ReportFile
 
 logger = logging.getLogger(__name__)
@@ -205,13 +205,7 @@ def reminders_send(today=None):
     today = today or timezone.localdate()
     week = f"overdue-{today.isocalendar().year}-W{today.isocalendar().week:02d}"
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    answered = Submission.objects.filter(
-        status__in=[
-            Submission.Status.SUBMITTED,
-            Submission.Status.RETURNED,
-            Submission.Status.ACCEPTED,
-        ]
-    )
+    answered = Submission.objects.filter(status__in=selectors.ANSWERED)
     messages, overdue_lines = [], []
     for cycle in Cycle.objects.order_by("due_date"):
         days = (cycle.due_date - today).days

@@ -66,6 +66,11 @@ class Table:
         self.name, self.title, self.headers, self.rows = name, title, headers, rows
 
 
+def _counts_table(name, title, label_header, count_header, rows):
+    """A two-column table from [(key, label, count)] rows."""
+    return Table(name, title, [label_header, count_header], [(label, n) for _k, label, n in rows])
+
+
 def adoption_labels():
     return {
         "on_time": _("Adopted by 31 December 2019"),
@@ -141,30 +146,16 @@ def overview_parts(scope, context, with_queue):
         "map": charts.world_map(statuses, "adoption", legend, _("Plan of action status")),
     }
     tables = [
-        Table(
-            "plan-adoption",
-            _("Plans of action"),
-            [_("Status"), _("Parliaments")],
-            [(label, n) for _key, label, n in adoption],
+        _counts_table(
+            "plan-adoption", _("Plans of action"), _("Status"), _("Parliaments"), adoption
         ),
-        Table(
-            "report-2021",
-            _("2021 progress reports"),
-            [_("Status"), _("Parliaments")],
-            [(label, n) for _key, label, n in compliance],
+        _counts_table(
+            "report-2021", _("2021 progress reports"), _("Status"), _("Parliaments"), compliance
         ),
-        Table(
-            "completion",
-            _("Actions by completion"),
-            [_("Completion"), _("Actions")],
-            [(label, n) for _key, label, n in completion],
+        _counts_table(
+            "completion", _("Actions by completion"), _("Completion"), _("Actions"), completion
         ),
-        Table(
-            "action-types",
-            _("Actions by type"),
-            [_("Type"), _("Actions")],
-            [(label, n) for _key, label, n in types],
-        ),
+        _counts_table("action-types", _("Actions by type"), _("Type"), _("Actions"), types),
         Table(
             "updates-per-quarter",
             _("Progress updates per quarter"),
