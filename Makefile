@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint migrate reference messages worker fuzz-api clean
+.PHONY: run test lint migrate reference messages worker fuzz-api bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: lint
 ## Fuzz the API with schemathesis (needs DATABASE_URL on PostgreSQL and REDIS_URL)
 fuzz-api: $(VENV)/.installed-dev
 	bash .ci/fuzz-api
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+## Benchmark at two scales on PostgreSQL + Redis (see README, Performance); writes bench/RESULTS.md
+bench: $(VENV)/.installed-bench
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## Refresh the French catalogue after changing user-facing strings
 messages: $(VENV)/.installed

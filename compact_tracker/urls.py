@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from commitments.api import urls as commitments_api
 from compact_tracker import api_schema  # noqa: F401 - registers the token scheme
 from compact_tracker.api import json_error_view
-from compact_tracker.views import ApiGuideView, healthz
+from compact_tracker.views import ApiGuideView, healthz, livez
 from parliaments.api import urls as parliaments_api
 from reports.api import urls as reports_api
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     re_path(
         r"^api/(?P<version>v1)/",
         include(

@@ -53,6 +53,14 @@ def healthz(request):
     )
 
 
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers, nothing else is checked (no database, no broker).
+    Also the benchmark's floor: the cheapest JSON view through the whole middleware stack."""
+    return JsonResponse({"status": "ok"})
+
+
 class ApiGuideView(TemplateView):
     """“Using the API”: curl examples for the questions partners ask most."""
 

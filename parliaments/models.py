@@ -26,6 +26,12 @@ class Region(models.TextChoices):
     OCEANIA = "oceania", _("Oceania")
 
 
+# ISO 3166 codes, or "X" and four digits for a synthetic parliament (scale tests and
+# training copies): ISO leaves codes starting with X to users, so none is a real country.
+ISO2_PATTERN = r"^([A-Z]{2}|X[0-9]{4})$"
+ISO3_PATTERN = r"^([A-Z]{3}|X[0-9]{4})$"
+
+
 class Parliament(ReferenceDataModel):
     """A national parliament, addressed everywhere by its ISO 3166 alpha-2 code."""
 
@@ -44,15 +50,15 @@ class Parliament(ReferenceDataModel):
     name = models.CharField(_("country"), max_length=100)
     iso2 = models.CharField(
         _("ISO 3166 alpha-2"),
-        max_length=2,
+        max_length=5,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. MA."))],
+        validators=[RegexValidator(ISO2_PATTERN, _("Two capital letters, e.g. MA."))],
     )
     iso3 = models.CharField(
         _("ISO 3166 alpha-3"),
-        max_length=3,
+        max_length=5,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAR."))],
+        validators=[RegexValidator(ISO3_PATTERN, _("Three capital letters, e.g. MAR."))],
     )
     iso_numeric = models.CharField(
         _("ISO 3166 numeric"), max_length=3, blank=True, help_text=_("Used to draw maps.")
@@ -73,10 +79,10 @@ class Parliament(ReferenceDataModel):
         verbose_name_plural = _("parliaments")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="parliament_iso2_format"
+                condition=models.Q(iso2__regex=ISO2_PATTERN), name="parliament_iso2_format"
             ),
             models.CheckConstraint(
-                condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="parliament_iso3_format"
+                condition=models.Q(iso3__regex=ISO3_PATTERN), name="parliament_iso3_format"
             ),
         ]
 

@@ -259,7 +259,7 @@ JSON_SCHEMA = {
                 "type": "object",
                 "required": ["iso2", "name", "region", "plan", "report", "actions"],
                 "properties": {
-                    "iso2": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    "iso2": {"type": "string", "pattern": "^([A-Z]{2}|X[0-9]{4})$"},
                     "plan": STATUS,
                     "report": STATUS,
                     "actions": {"type": "integer", "minimum": 0},

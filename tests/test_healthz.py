@@ -43,3 +43,11 @@ def test_healthz_answers_503_when_the_database_fails(anonymous_client, monkeypat
 
 def test_healthz_refuses_post(anonymous_client):
     assert anonymous_client.post("/healthz").status_code == 405
+
+
+def test_livez_answers_without_touching_the_database(anonymous_client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = anonymous_client.get("/livez")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]

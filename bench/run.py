@@ -1,0 +1,650 @@
+"""make bench: measure Compact Tracker at two scales on PostgreSQL, as served in production
+(gunicorn, 2 workers, DEBUG off, Redis cache and a real Celery worker), compare with the
+budgets in bench/budgets.toml, write bench/results.json and bench/RESULTS.md, and exit 1
+when a budget is missed (2 when PostgreSQL or Redis is not there).
+
+    python bench/run.py [--scales S1,S10] [--requests 100] [--load-seconds 60]
+
+Environment: BENCH_DATABASE_URL (a PostgreSQL server; default
+postgres://postgres@127.0.0.1:5432/postgres; databases compact_tracker_bench_s1 and _s10
+are dropped and recreated next to it), REDIS_URL (default redis://127.0.0.1:6379/14).
+"""
+
+import argparse
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VENV_BIN = Path(sys.executable).parent
+PY = sys.executable
+
+SCALES = {
+    "S1": {"parliaments": 180, "actions_per_plan": 40, "updates_per_action": 6},
+    "S10": {"parliaments": 1800, "actions_per_plan": 40, "updates_per_action": 6},
+}
+# (name, label, path, persona, kind)
+TARGETS = [
+    ("floor", "Floor view (/livez)", "/livez", "anonymous", "floor"),
+    ("overview", "Overview dashboard", "/dashboard/", "secretariat", "page"),
+    ("coverage", "Coverage matrix", "/dashboard/coverage/", "secretariat", "page"),
+    ("objective", "Objective 7 dashboard", "/dashboard/objectives/7/", "secretariat", "page"),
+    ("staff_home", "Staff home (My parliament)", "/workspace/", "editor", "page"),
+    ("public_summary", "Public summary", "/progress/", "anonymous", "page"),
+    (
+        "api_actions",
+        "API actions, 100 per page",
+        "/api/v1/actions/?page_size=100",
+        "partner",
+        "api",
+    ),
+    (
+        "api_actions_objective",
+        "API actions, objective 7",
+        "/api/v1/actions/?page_size=100&objective=7",
+        "partner",
+        "api",
+    ),
+    (
+        "api_actions_region",
+        "API actions, region Africa",
+        "/api/v1/actions/?page_size=100&region=africa",
+        "partner",
+        "api",
+    ),
+]
+SEED = 2018
+
+
+def log(message):
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def fail_setup(message):
+    print(f"bench: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def reachable(url, default_port):
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or default_port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Scale:
+    """One scale: its database, its server and worker, and what was measured."""
+
+    def __init__(self, name, args, workdir):
+        self.name = name
+        self.args = args
+        self.size = SCALES[name]
+        self.db = f"compact_tracker_bench_{name.lower()}"
+        server = args.database_url.rsplit("/", 1)[0]
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=f"{server}/{self.db}",
+            REDIS_URL=args.redis_url,
+            DEBUG="0",
+            SECRET_KEY="bench-only-not-a-real-secret-key-" + "x" * 32,
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            SECURE_COOKIES="0",
+            STATIC_ROOT=str(workdir / "static"),
+            MEDIA_ROOT=str(workdir / f"media-{name}"),
+            API_ANON_RATE="1000000/minute",
+            API_USER_RATE="1000000/minute",
+            EMAIL_URL="locmem://",
+            PYTHONUNBUFFERED="1",
+        )
+        self.workdir = workdir
+        self.port = free_port()
+        self.processes = []
+        self.result = {"size": self.size}
+
+    def manage(self, *argv, capture=True):
+        completed = subprocess.run(
+            [PY, "manage.py", *argv],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=capture,
+            text=True,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(argv)} failed:\n{completed.stderr}")
+        return completed.stdout
+
+    def inproc(self, *argv):
+        completed = subprocess.run(
+            [PY, str(BENCH / "inproc.py"), *argv],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"inproc {argv[0]} failed:\n{completed.stderr}")
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+
+    def spawn(self, argv, logname):
+        handle = open(self.workdir / logname, "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT
+        )
+        self.processes.append((process, handle))
+        return process
+
+    def stop(self, process):
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self):
+        for process, handle in self.processes:
+            self.stop(process)
+            handle.close()
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def create_database(self):
+        import psycopg2
+
+        connection = psycopg2.connect(self.args.database_url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {self.db}")
+            cursor.execute(f"CREATE DATABASE {self.db}")
+        connection.close()
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.manage("load_reference_data")
+
+    def generate(self):
+        output = self.manage(
+            "generate_scale_data",
+            "--parliaments",
+            str(self.size["parliaments"]),
+            "--actions-per-plan",
+            str(self.size["actions_per_plan"]),
+            "--updates-per-action",
+            str(self.size["updates_per_action"]),
+            "--seed",
+            str(SEED),
+            "--json",
+        )
+        generated = json.loads(output.strip().splitlines()[-1])
+        self.result["generator"] = generated
+        # Fresh statistics, as autovacuum would have gathered after a bulk load.
+        self.manage("dbshell", "--", "-qc", "VACUUM ANALYZE")
+        log(
+            f"{self.name}: generated {generated['total_rows']:,} rows in "
+            f"{generated['seconds']} s ({generated['rows_per_second']:,} rows/s)"
+        )
+
+    def serve(self):
+        self.gunicorn = self.spawn(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "compact_tracker.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            f"gunicorn-{self.name}.log",
+        )
+        for _ in range(100):
+            try:
+                if self.get("/livez", {})[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start; see its log in " + str(self.workdir))
+
+    def get(self, path, headers):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status, response
+        finally:
+            connection.close()
+
+    def headers(self, persona, creds):
+        if persona == "partner":
+            return {"Authorization": f"Token {creds['token']}"}
+        if persona in creds["sessions"]:
+            return {"Cookie": f"sessionid={creds['sessions'][persona]}"}
+        return {}
+
+    def latency(self, creds):
+        results = {}
+        for name, _label, path, persona, _kind in TARGETS:
+            headers = self.headers(persona, creds)
+            for _ in range(self.args.warmup):
+                status, _response = self.get(path, headers)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status}")
+            samples = []
+            for _ in range(self.args.requests):
+                started = time.perf_counter()
+                status, _response = self.get(path, headers)
+                samples.append((time.perf_counter() - started) * 1000)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status}")
+            samples.sort()
+            results[name] = {
+                "p50_ms": round(statistics.median(samples), 2),
+                "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+                "requests": len(samples),
+            }
+            log(f"{self.name}: {name:24} p50 {results[name]['p50_ms']:8.2f} ms")
+        return results
+
+    def report(self):
+        """The global 2021 report in every format, built by a real Celery worker (solo pool:
+        the task runs in the process whose peak RSS is read)."""
+        worker = self.spawn(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "compact_tracker",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "warning",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            f"worker-{self.name}.log",
+        )
+        time.sleep(3)
+        started = time.perf_counter()
+        output = self.manage(
+            "build_report",
+            "--cycle",
+            "2021-progress",
+            "--scope",
+            "global",
+            "--formats",
+            "html,pdf,xlsx,csv,json",
+            "--wait",
+            "--timeout",
+            "900",
+        )
+        wall = time.perf_counter() - started
+        peak_kb = 0
+        status = Path(f"/proc/{worker.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak_kb = int(line.split()[1])
+        self.stop(worker)
+        files = [line for line in output.splitlines() if line.startswith("/")]
+        sizes = {Path(f).suffix.lstrip("."): Path(f).stat().st_size for f in files}
+        self.result["report"] = {
+            "wall_s": round(wall, 1),
+            "worker_peak_rss_mb": round(peak_kb / 1024, 1),
+            "file_bytes": sizes,
+        }
+        log(f"{self.name}: report {wall:.1f} s, worker peak RSS {peak_kb / 1024:.0f} MB")
+
+    def load(self, creds):
+        prefix = self.workdir / f"locust-{self.name}"
+        env = dict(
+            self.env,
+            BENCH_SESSION_SECRETARIAT=creds["sessions"]["secretariat"],
+            BENCH_SESSION_EDITOR=creds["sessions"]["editor"],
+            BENCH_TOKEN=creds["token"],
+        )
+        completed = subprocess.run(
+            [
+                str(VENV_BIN / "locust"),
+                "-f",
+                str(BENCH / "locustfile.py"),
+                "--headless",
+                "--users",
+                "20",
+                "--spawn-rate",
+                "20",
+                "--run-time",
+                f"{self.args.load_seconds}s",
+                "--host",
+                f"http://127.0.0.1:{self.port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+        total = next(row for row in rows if row["Name"] == "Aggregated")
+        self.result["load"] = {
+            "users": 20,
+            "seconds": self.args.load_seconds,
+            "requests": int(total["Request Count"]),
+            "errors": int(total["Failure Count"]),
+            "throughput_rps": round(float(total["Requests/s"]), 1),
+            "p50_ms": float(total["50%"]),
+            "p95_ms": float(total["95%"]),
+            "by_request": {
+                row["Name"]: {"requests": int(row["Request Count"]), "p95_ms": float(row["95%"])}
+                for row in rows
+                if row["Name"] != "Aggregated"
+            },
+        }
+        if completed.returncode not in (0, 1):
+            raise RuntimeError(f"locust failed:\n{completed.stderr[-2000:]}")
+        log(
+            f"{self.name}: load {total['Request Count']} requests, "
+            f"{total['Failure Count']} errors, {float(total['Requests/s']):.1f} req/s, "
+            f"p95 {total['95%']} ms"
+        )
+
+    def run(self):
+        log(f"{self.name}: database {self.db}")
+        self.create_database()
+        self.generate()
+        creds = self.inproc("prepare")
+        targets_file = self.workdir / f"targets-{self.name}.json"
+        targets_file.write_text(
+            json.dumps(
+                {
+                    "targets": [
+                        {"name": name, "path": path, "persona": persona}
+                        for name, _l, path, persona, _k in TARGETS
+                    ],
+                    "creds": creds,
+                }
+            )
+        )
+        queries = self.inproc("queries", str(targets_file))
+        try:
+            self.serve()
+            latency = self.latency(creds)
+            self.result["targets"] = {
+                name: {**latency[name], **queries[name]} for name, *_rest in TARGETS
+            }
+            self.report()
+            if self.args.load_seconds:
+                self.load(creds)
+        finally:
+            self.stop_all()
+        return self.result
+
+
+# --- budgets -----------------------------------------------------------------------------
+
+
+def check_budgets(results, budgets):
+    """[(budget, measured, ok)] for every budget that applies to what was run."""
+    checks = []
+    scales = results["scales"]
+
+    def check(label, measured, ok):
+        checks.append({"budget": label, "measured": measured, "ok": bool(ok)})
+
+    max_queries = budgets["queries"]["max_per_request"]
+    for scale, data in scales.items():
+        for name, target in data["targets"].items():
+            for phase in ("cold", "warm"):
+                count = target[f"queries_{phase}"]
+                check(
+                    f"{scale} {name}: queries ({phase}) ≤ {max_queries}",
+                    count,
+                    count <= max_queries,
+                )
+    if "S1" in scales and "S10" in scales:
+        for name in scales["S1"]["targets"]:
+            for phase in ("cold", "warm"):
+                small = scales["S1"]["targets"][name][f"queries_{phase}"]
+                large = scales["S10"]["targets"][name][f"queries_{phase}"]
+                check(
+                    f"{name}: same queries ({phase}) at S1 and S10",
+                    f"{small} / {large}",
+                    small == large,
+                )
+        growth = budgets["growth"]["max_p50_ratio_s10_to_s1"]
+        for name, _label, _path, _persona, kind in TARGETS:
+            if kind == "floor":
+                continue
+            small = scales["S1"]["targets"][name]["p50_ms"]
+            large = scales["S10"]["targets"][name]["p50_ms"]
+            ratio = large / small
+            check(f"{name}: p50 S10 / S1 ≤ {growth}×", f"{ratio:.2f}×", ratio <= growth)
+    if "S1" in scales:
+        floor = scales["S1"]["targets"]["floor"]["p50_ms"]
+        for name, _label, _path, _persona, kind in TARGETS:
+            if kind == "floor":
+                continue
+            limit = budgets["pages"][f"max_{kind}_to_floor_p50"]
+            ratio = scales["S1"]["targets"][name]["p50_ms"] / floor
+            check(f"S1 {name}: p50 ≤ {limit}× floor", f"{ratio:.1f}×", ratio <= limit)
+    report_budget = budgets["reports"]
+    for scale, data in scales.items():
+        if "report" not in data:
+            continue
+        limit = report_budget[f"max_wall_s_{scale.lower()}"]
+        wall = data["report"]["wall_s"]
+        check(f"{scale} report (all formats) ≤ {limit} s", f"{wall} s", wall <= limit)
+        if scale == "S10":
+            limit = report_budget["max_worker_rss_mb_s10"]
+            rss = data["report"]["worker_peak_rss_mb"]
+            check(f"S10 worker peak RSS < {limit} MB", f"{rss} MB", rss < limit)
+    for scale, data in scales.items():
+        if "load" in data:
+            errors = data["load"]["errors"]
+            limit = budgets["load"]["max_errors"]
+            check(f"{scale} load: errors ≤ {limit}", errors, errors <= limit)
+    return checks
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        memory = f"{int(memory) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        memory = "unknown"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def markdown(results, checks):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {results['finished']} by `make bench` on {results['machine']['cpu']}, "
+        f"{results['machine']['cores']} cores, {results['machine']['memory']} "
+        f"({results['machine']['os']}, Python {results['machine']['python']}, "
+        f"{results.get('postgresql', 'PostgreSQL')}). The app runs under gunicorn with 2 sync "
+        "workers, DEBUG off, Redis cache; latency is measured by one client, sequentially, "
+        f"over {results['requests']} requests per page after {results['warmup']} warm-up "
+        "requests. Budgets: `bench/budgets.toml`, explained in the README.",
+        "",
+    ]
+    for scale, data in results["scales"].items():
+        size = data["size"]
+        generator = data["generator"]
+        floor = data["targets"]["floor"]["p50_ms"]
+        lines += [
+            f"## {scale}: {size['parliaments']:,} parliaments × {size['actions_per_plan']} "
+            f"actions × {size['updates_per_action']} updates",
+            "",
+            f"Generator: {generator['total_rows']:,} rows in {generator['seconds']} s "
+            f"({generator['rows_per_second']:,} rows/s).",
+            "",
+            "| Request | Queries (cold / warm) | p50 ms | p95 ms | p50 ÷ floor "
+            "| SQL, main query ms | SQL, all queries ms |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, label, _path, _persona, _kind in TARGETS:
+            target = data["targets"][name]
+            lines.append(
+                f"| {label} | {target['queries_cold']} / {target['queries_warm']} "
+                f"| {target['p50_ms']:.2f} | {target['p95_ms']:.2f} "
+                f"| {target['p50_ms'] / floor:.1f}× | {target['sql_main_ms']:.2f} "
+                f"| {target['sql_total_ms']:.2f} |"
+            )
+        lines.append("")
+        if "report" in data:
+            report = data["report"]
+            sizes = ", ".join(
+                f"{fmt} {size / 1024 / 1024:.1f} MB"
+                for fmt, size in sorted(report["file_bytes"].items())
+            )
+            lines += [
+                f"Global 2021 report, all formats: **{report['wall_s']} s** wall time, worker "
+                f"peak RSS **{report['worker_peak_rss_mb']} MB** ({sizes}).",
+                "",
+            ]
+        if "load" in data:
+            load = data["load"]
+            lines += [
+                f"Load: {load['users']} concurrent clients for {load['seconds']} s of mixed reads "
+                f"(locust): {load['requests']:,} requests, **{load['errors']} errors**, "
+                f"**{load['throughput_rps']} requests/s**, p50 {load['p50_ms']:.0f} ms, "
+                f"p95 **{load['p95_ms']:.0f} ms**.",
+                "",
+            ]
+    if "S1" in results["scales"] and "S10" in results["scales"]:
+        lines += [
+            "## Growth from S1 to S10 (p50)",
+            "",
+            "| Request | S1 ms | S10 ms | S10 ÷ S1 |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, label, *_rest in TARGETS:
+            small = results["scales"]["S1"]["targets"][name]["p50_ms"]
+            large = results["scales"]["S10"]["targets"][name]["p50_ms"]
+            lines.append(f"| {label} | {small:.2f} | {large:.2f} | {large / small:.2f}× |")
+        lines.append("")
+    missed = [check for check in checks if not check["ok"]]
+    lines += [
+        "## Budgets",
+        "",
+        f"{len(checks) - len(missed)} of {len(checks)} budgets met."
+        + ("" if not missed else " Missed:"),
+        "",
+    ]
+    for check in missed:
+        lines.append(f"- ✗ {check['budget']}: measured {check['measured']}")
+    fixes = BENCH / "fixes.md"
+    if fixes.exists():
+        lines += ["", fixes.read_text().strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="S1,S10")
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
+    parser.add_argument("--output", default=str(BENCH))
+    args = parser.parse_args()
+    scales = [name.strip() for name in args.scales.split(",")]
+    if unknown := [name for name in scales if name not in SCALES]:
+        fail_setup(f"unknown scale {unknown[0]!r}; choose from {', '.join(SCALES)}")
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        fail_setup("BENCH_DATABASE_URL must point at PostgreSQL")
+    if not reachable(args.database_url, 5432):
+        fail_setup(f"PostgreSQL is not reachable at {args.database_url}")
+    if not reachable(args.redis_url, 6379):
+        fail_setup(f"Redis is not reachable at {args.redis_url}")
+    budgets = tomllib.loads((BENCH / "budgets.toml").read_text())
+    workdir = Path(tempfile.mkdtemp(prefix="ct-bench-"))
+    started = time.perf_counter()
+    results = {
+        "machine": machine(),
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "scales": {},
+    }
+    try:
+        import psycopg2
+
+        with psycopg2.connect(args.database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            results["postgresql"] = "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        for name in scales:
+            results["scales"][name] = Scale(name, args, workdir).run()
+    except RuntimeError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        print(f"bench: logs in {workdir}", file=sys.stderr)
+        raise SystemExit(1) from error
+    results["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results["seconds"] = round(time.perf_counter() - started)
+    checks = check_budgets(results, budgets)
+    results["budgets"] = checks
+    output = Path(args.output)
+    (output / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (output / "RESULTS.md").write_text(markdown(results, checks))
+    shutil.rmtree(workdir, ignore_errors=True)
+    missed = [check for check in checks if not check["ok"]]
+    log(f"done in {results['seconds']} s; {len(checks) - len(missed)}/{len(checks)} budgets met")
+    for check in missed:
+        print(f"MISSED {check['budget']}: {check['measured']}", file=sys.stderr)
+    raise SystemExit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()
