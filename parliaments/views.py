@@ -23,6 +23,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from commitments.models import Cycle
+from compact_tracker import pagecache
 from parliaments import permissions, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet, ParliamentFilterSet
 from parliaments.forms import (
@@ -109,21 +110,32 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         parliament = _own_parliament(self.request.user)
         today = timezone.localdate()
         cycle, days_left = selectors.next_due(parliament, today)
-        actions = selectors.action_list(self.request.user).filter(
-            is_published_copy=False, parliament=parliament
-        )
-        table = ActionTable(actions, detail_url=workspace_action_url, exclude=["parliament"])
-        table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+        user = self.request.user
+
+        def parts():
+            actions = selectors.action_list(user).filter(
+                is_published_copy=False, parliament=parliament
+            )
+            table = ActionTable(actions, detail_url=workspace_action_url, exclude=["parliament"])
+            table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+            return {
+                "plan": selectors.current_plan(parliament),
+                "submissions": list(selectors.parliament_submissions(parliament)),
+                "table": table,
+                "activity": selectors.recent_activity(parliament),
+            }
+
+        # The page's content is the same for all the parliament's staff: it is rendered
+        # once per data version (and day, for the days left) and kept in the cache.
+        key = pagecache.section_key(self.request, f"workspace:{parliament.pk}:{today}")
         return super().get_context_data(
             parliament=parliament,
-            plan=selectors.current_plan(parliament),
             next_cycle=cycle,
             days_left=days_left,
             days_overdue=-days_left if days_left is not None else None,
-            submissions=selectors.parliament_submissions(parliament),
-            table=table,
-            activity=selectors.recent_activity(parliament),
-            can_submit=permissions.can_submit_for(self.request.user, parliament),
+            section_timeout=pagecache.TIMEOUT,
+            section_key=key,
+            **pagecache.lazy_parts(parts, ["plan", "submissions", "table", "activity"]),
             **kwargs,
         )
 

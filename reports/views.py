@@ -3,11 +3,13 @@ reports.selectors (SQL aggregation), charts from reports.charts (Vega-Lite specs
 table on a page can be downloaded as CSV or XLSX (?export=<table>&format=csv|xlsx)."""
 
 import json
+from functools import partial
 from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from commitments.models import Commitment, Cycle, Objective
+from compact_tracker import pagecache
 from parliaments import permissions
 from parliaments import selectors as parliament_selectors
 from parliaments.models import Completion, Parliament, PlanOfAction, Region, Submission
@@ -59,11 +62,25 @@ def _per_parliament(actions):
     ]
 
 
-class Table:
-    """A named table shown on a page and downloadable."""
+# Longest table a dashboard shows; longer ones show their first rows and are downloaded
+# whole. Every IPU member parliament (180) fits.
+TABLE_ROWS_SHOWN = 200
 
-    def __init__(self, name, title, headers, rows):
+
+class Table:
+    """A named table shown on a page (its first `limit` rows) and downloadable (whole)."""
+
+    def __init__(self, name, title, headers, rows, limit=TABLE_ROWS_SHOWN):
         self.name, self.title, self.headers, self.rows = name, title, headers, rows
+        self.limit = limit
+
+    @property
+    def shown(self):
+        return self.rows[: self.limit]
+
+    @property
+    def truncated(self):
+        return len(self.rows) > self.limit
 
 
 def _counts_table(name, title, label_header, count_header, rows):
@@ -88,10 +105,16 @@ def report_labels():
 
 
 class DashboardView(TemplateView):
-    """Base: the secretariat only (unless public); answers ?export= with a download."""
+    """Base: the secretariat only (unless public); answers ?export= with a download.
+
+    A page's figures, charts and tables come from `parts()`, named in `part_names`. They
+    reach the template as lazy values, and the template shows them inside a `{% cache %}`
+    section keyed by reports.pagecache.section_key: parts() runs only when that section is not
+    cached (the first view after a data change). Exports always compute."""
 
     published = False
     secretariat_only = True
+    part_names = ()
 
     def dispatch(self, request, *args, **kwargs):
         if self.secretariat_only:
@@ -105,7 +128,7 @@ class DashboardView(TemplateView):
         context = self.get_context_data(**kwargs)
         name, file_format = request.GET.get("export"), request.GET.get("format", "csv")
         if name:
-            table = next((t for t in context["tables"] if t.name == name), None)
+            table = next((t for t in list(context["tables"]) if t.name == name), None)
             if table is None or file_format not in exports.FORMATS:
                 raise Http404
             return exports.table_response(table.name, table.headers, table.rows, file_format)
@@ -114,18 +137,34 @@ class DashboardView(TemplateView):
     def base_context(self, scope):
         return {
             "today": timezone.localdate(),
-            "deadline": selectors.plan_deadline(),
-            "progress_cycle": Cycle.objects.filter(code=selectors.PROGRESS_CYCLE).first(),
             "scope": scope,
             "published": self.published,
             "regions": Region.choices,
+            "section_timeout": pagecache.TIMEOUT,
+            "section_key": pagecache.section_key(self.request),
         }
 
+    def parts(self, context):
+        """{name: value} for every name in part_names."""
+        raise NotImplementedError
 
-def overview_parts(scope, context, with_queue):
+    def with_parts(self, context):
+        """Add the parts to the context as lazy values, computed together on first use."""
+        context.update(pagecache.lazy_parts(partial(self.parts, context), self.part_names))
+        return context
+
+
+def cycle_deadlines():
+    """(the plan deadline, the 2021 progress cycle)."""
+    return selectors.plan_deadline(), Cycle.objects.filter(code=selectors.PROGRESS_CYCLE).first()
+
+
+OVERVIEW_PARTS = ("adoption", "compliance", "statuses", "overdue", "charts", "tables", "table_map")
+
+
+def overview_parts(scope, today, with_queue):
     """The figures, charts and tables of the overview (also the region page)."""
-    deadline, progress_cycle = context["deadline"], context["progress_cycle"]
-    today = context["today"]
+    deadline, progress_cycle = cycle_deadlines()
     adopted, reported = adoption_labels(), report_labels()
     adoption = _status_rows(selectors.plan_adoption(scope, deadline), adopted)
     compliance = _status_rows(selectors.report_compliance(scope, progress_cycle), reported)
@@ -220,13 +259,16 @@ def dashboard_filter(request):
 
 class OverviewView(DashboardView):
     template_name = "reports/overview.html"
+    part_names = OVERVIEW_PARTS
 
     def get_context_data(self, **kwargs):
         filterset = dashboard_filter(self.request)
         scope = selectors.Scope(published=self.published, **filterset.scope_kwargs())
-        context = self.base_context(scope)
-        context.update(overview_parts(scope, context, with_queue=not self.published))
+        context = self.with_parts(self.base_context(scope))
         return super().get_context_data(filter=filterset, **context, **kwargs)
+
+    def parts(self, context):
+        return overview_parts(context["scope"], context["today"], with_queue=not self.published)
 
 
 class PublicSummaryView(OverviewView):
@@ -239,16 +281,18 @@ class PublicSummaryView(OverviewView):
 
 class RegionView(DashboardView):
     template_name = "reports/region.html"
+    part_names = OVERVIEW_PARTS
 
     def get_context_data(self, **kwargs):
         region = self.kwargs["region"].lower()
         if region not in Region.values:
             raise Http404
-        scope = selectors.Scope(region=region)
-        context = self.base_context(scope)
-        context.update(overview_parts(scope, context, with_queue=False))
+        context = self.with_parts(self.base_context(selectors.Scope(region=region)))
         context["region_label"] = Region(region).label
         return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        return overview_parts(context["scope"], context["today"], with_queue=False)
 
 
 def coverage_table_html(columns, rows, link):
@@ -295,22 +339,35 @@ def _sort_rows(rows, columns, sort, direction):
     return sorted(rows, key=lambda r: r["name"], reverse=descending)
 
 
+COVERAGE_PAGE_SIZE = 50
+
+
 class CoverageView(DashboardView):
+    """Two matrices, parliaments × objectives and × commitments, sorted by any column over
+    all parliaments and shown 50 rows a page; downloads hold every row."""
+
     template_name = "reports/coverage.html"
+    part_names = ("matrices", "tables", "page")
 
     def get_context_data(self, **kwargs):
         filterset = dashboard_filter(self.request)
         scope = selectors.Scope(**filterset.scope_kwargs())
-        context = self.base_context(scope)
+        context = self.with_parts(self.base_context(scope))
         sort = self.request.GET.get("sort", "name")
         direction = "desc" if self.request.GET.get("dir") == "desc" else "asc"
-        tables, matrices = [], []
+        context.update(filter=filterset, sort=sort, direction=direction)
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, sort, direction = context["scope"], context["sort"], context["direction"]
+        tables, matrices, page = [], [], None
         for axis, title, column_title in (
             ("objective", _("Parliaments × GCM objectives"), _("Objective")),
             ("commitment", _("Parliaments × Rabat commitments"), _("Commitment")),
         ):
             columns, rows = selectors.coverage(scope, axis)
             rows = _sort_rows(rows, columns, sort, direction)
+            page = Paginator(rows, COVERAGE_PAGE_SIZE).get_page(self.request.GET.get("page"))
 
             def link(iso2, column, param=axis):
                 query = urlencode({"parliament": iso2, param: column})
@@ -320,8 +377,10 @@ class CoverageView(DashboardView):
                 {
                     "axis": axis,
                     "title": title,
-                    "html": coverage_table_html(columns, rows, link),
-                    "chart": json.dumps(charts.heatmap(columns, rows, title, column_title)),
+                    "html": coverage_table_html(columns, page.object_list, link),
+                    "chart": json.dumps(
+                        charts.heatmap(columns, page.object_list, title, column_title)
+                    ),
                     "columns": columns,
                 }
             )
@@ -336,133 +395,146 @@ class CoverageView(DashboardView):
                     ],
                 )
             )
-        context.update(
-            matrices=matrices, tables=tables, filter=filterset, sort=sort, direction=direction
-        )
-        return super().get_context_data(**context, **kwargs)
+        return {"matrices": matrices, "tables": tables, "page": page}
+
+
+def _acting_parts(scope, actions, completion_title):
+    """Per parliament and completion of `actions`, with their good practices (shared by the
+    objective and commitment pages)."""
+    per_parliament = _per_parliament(actions)
+    completion = _distribution(actions, "completion", Completion.choices)
+    good_practices = actions.filter(is_good_practice=True)
+    return {
+        "per_parliament": per_parliament,
+        "completion": completion,
+        "good_practices": list(
+            good_practices.select_related("parliament").order_by("parliament__name", "title")[
+                :GOOD_PRACTICES_SHOWN
+            ]
+        ),
+        "good_practice_count": good_practices.count(),
+        "completion_chart": json.dumps(
+            charts.category_bar(completion, completion_title, charts.COMPLETION_COLOURS)
+        ),
+    }
+
+
+# Good practices listed on an objective's or a commitment's page (all are in the action
+# list filtered to good practices).
+GOOD_PRACTICES_SHOWN = 50
 
 
 class ObjectiveView(DashboardView):
     template_name = "reports/objective.html"
+    part_names = ("per_parliament", "completion", "good_practices", "good_practice_count")
+    part_names += ("charts", "tables")
 
     def get_context_data(self, **kwargs):
         objective = get_object_or_404(Objective, number=self.kwargs["number"])
         filterset = dashboard_filter(self.request)
         scope = selectors.Scope(**filterset.scope_kwargs())
-        context = self.base_context(scope)
+        context = self.with_parts(self.base_context(scope))
+        context.update(filter=filterset, objective=objective)
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, objective = context["scope"], context["objective"]
         actions = scope.actions().filter(objectives=objective)
-        per_parliament = _per_parliament(actions)
-        completion = _distribution(actions, "completion", Completion.choices)
-        acting = {iso2 for _name, iso2, _n, _best in per_parliament}
+        parts = _acting_parts(scope, actions, _("Completion of the actions"))
+        acting = {iso2 for _name, iso2, _n, _best in parts["per_parliament"]}
+        deadline, _progress_cycle = cycle_deadlines()
         statuses = [
             {**row, "acting": "yes" if row["iso2"] in acting else "no"}
-            for row in selectors.parliament_statuses(scope, context["deadline"], None)
+            for row in selectors.parliament_statuses(scope, deadline, None)
         ]
         legend = {
             "yes": (_("Acts on this objective"), "#1f6fb2"),
             "no": (_("No action yet"), "#c9ced3"),
         }
-        context.update(
-            filter=filterset,
-            objective=objective,
-            per_parliament=per_parliament,
-            completion=completion,
-            good_practices=actions.filter(is_good_practice=True)
-            .select_related("parliament")
-            .order_by("parliament__name"),
-            charts={
-                "completion": json.dumps(
-                    charts.category_bar(
-                        completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
-                    )
-                ),
-                "map": json.dumps(
-                    charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
-                ),
-            },
-            tables=[
-                Table(
-                    "parliaments",
-                    _("Parliaments acting on it"),
-                    [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
-                    per_parliament,
-                ),
-                Table(
-                    "completion",
-                    _("Completion of the actions"),
-                    [_("Completion"), _("Actions")],
-                    [(label, n) for _v, label, n in completion],
-                ),
-            ],
-        )
-        return super().get_context_data(**context, **kwargs)
-
-
-class CommitmentView(DashboardView):
-    template_name = "reports/commitment.html"
-
-    def get_context_data(self, **kwargs):
-        commitment = get_object_or_404(Commitment, code=self.kwargs["code"])
-        filterset = dashboard_filter(self.request)
-        scope = selectors.Scope(**filterset.scope_kwargs())
-        context = self.base_context(scope)
-        actions = scope.actions().filter(commitments=commitment)
-        per_parliament = _per_parliament(actions)
-        completion = _distribution(actions, "completion", Completion.choices)
-        ratifications = [
-            (name, iso2, code, COMPLETION_LABELS.get(level))
-            for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(
-                commitments=commitment
-            )
-        ]
-        tables = [
+        parts["charts"] = {
+            "completion": parts.pop("completion_chart"),
+            "map": json.dumps(
+                charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
+            ),
+        }
+        parts["tables"] = [
             Table(
                 "parliaments",
                 _("Parliaments acting on it"),
                 [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
-                per_parliament,
+                parts["per_parliament"],
             ),
             Table(
                 "completion",
                 _("Completion of the actions"),
                 [_("Completion"), _("Actions")],
-                [(label, n) for _v, label, n in completion],
+                [(label, n) for _v, label, n in parts["completion"]],
+            ),
+        ]
+        return parts
+
+
+class CommitmentView(DashboardView):
+    template_name = "reports/commitment.html"
+    part_names = ("per_parliament", "completion", "good_practices", "good_practice_count")
+    part_names += ("ratifications", "charts", "tables")
+
+    def get_context_data(self, **kwargs):
+        commitment = get_object_or_404(Commitment, code=self.kwargs["code"])
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(**filterset.scope_kwargs())
+        context = self.with_parts(self.base_context(scope))
+        context.update(filter=filterset, commitment=commitment)
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, commitment = context["scope"], context["commitment"]
+        actions = scope.actions().filter(commitments=commitment)
+        parts = _acting_parts(scope, actions, _("Completion of the actions"))
+        parts["ratifications"] = [
+            (name, iso2, code, COMPLETION_LABELS.get(level))
+            for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(
+                commitments=commitment
+            )
+        ]
+        parts["charts"] = {"completion": parts.pop("completion_chart")}
+        parts["tables"] = [
+            Table(
+                "parliaments",
+                _("Parliaments acting on it"),
+                [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
+                parts["per_parliament"],
+            ),
+            Table(
+                "completion",
+                _("Completion of the actions"),
+                [_("Completion"), _("Actions")],
+                [(label, n) for _v, label, n in parts["completion"]],
             ),
             Table(
                 "ratifications",
                 _("Ratification actions by instrument"),
                 [_("Parliament"), "ISO", _("Instrument"), _("Completion")],
-                ratifications,
+                parts["ratifications"],
             ),
         ]
-        context.update(
-            filter=filterset,
-            commitment=commitment,
-            per_parliament=per_parliament,
-            ratifications=ratifications,
-            completion=completion,
-            good_practices=actions.filter(is_good_practice=True)
-            .select_related("parliament")
-            .order_by("parliament__name"),
-            charts={
-                "completion": json.dumps(
-                    charts.category_bar(
-                        completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
-                    )
-                )
-            },
-            tables=tables,
-        )
-        return super().get_context_data(**context, **kwargs)
+        return parts
 
 
 class ParliamentView(DashboardView):
+    """One parliament's plan, actions and review history (drafts included)."""
+
     template_name = "reports/parliament.html"
+    part_names = ("plan", "actions", "history", "completion", "charts", "tables")
 
     def get_context_data(self, **kwargs):
         parliament = get_object_or_404(Parliament, iso2=self.kwargs["iso2"].upper())
-        scope = selectors.Scope(parliament=parliament)
-        context = self.base_context(scope)
+        context = self.with_parts(self.base_context(selectors.Scope(parliament=parliament)))
+        context["parliament"] = parliament
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, parliament = context["scope"], context["parliament"]
         plan = PlanOfAction.objects.filter(
             parliament=parliament, is_current=True, is_published_copy=False
         ).first()
@@ -473,20 +545,19 @@ class ParliamentView(DashboardView):
             .order_by("-history_date")[:50]
         )
         completion = _distribution(scope.actions(), "completion", Completion.choices)
-        context.update(
-            parliament=parliament,
-            plan=plan,
-            actions=actions,
-            history=history,
-            completion=completion,
-            charts={
+        return {
+            "plan": plan,
+            "actions": actions,
+            "history": history,
+            "completion": completion,
+            "charts": {
                 "completion": json.dumps(
                     charts.category_bar(
                         completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
                     )
                 )
             },
-            tables=[
+            "tables": [
                 Table(
                     "actions",
                     _("Actions"),
@@ -517,8 +588,7 @@ class ParliamentView(DashboardView):
                     ],
                 ),
             ],
-        )
-        return super().get_context_data(**context, **kwargs)
+        }
 
 
 # --- Cycle reports --------------------------------------------------------------------------

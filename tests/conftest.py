@@ -132,6 +132,15 @@ def _run_celery_tasks_in_process(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test's data is rolled back without signals: start every test with a new data
+    version so no page cached by an earlier test is served (compact_tracker.pagecache)."""
+    from compact_tracker import pagecache
+
+    pagecache.data_changed()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """LocaleMiddleware leaves the last request's language active in the thread; start
     every test in English so one test's French page does not leak into the next."""

@@ -2,6 +2,7 @@
 visibility selectors as the pages, filters from the same FilterSets, writes from the same
 services; permissions from parliaments.permissions."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compact_tracker import pagecache
 from compact_tracker.api import Conflict, JSONWritesMixin
 from parliaments import permissions, selectors, services
 from parliaments.api.serializers import (
@@ -90,6 +92,25 @@ def _plain(value):
     return value if isinstance(value, (int, float, bool, type(None))) else str(value)
 
 
+class CachedListMixin:
+    """A list page is serialised once per data version and kept in the cache
+    (compact_tracker.pagecache): any change to the data makes every cached page stale. The
+    key holds the caller (visibility differs by person), the host (the paging links are
+    absolute), the path and every query parameter."""
+
+    def list(self, request, *args, **kwargs):
+        caller = request.user.pk if request.user.is_authenticated else "anonymous"
+        key = "api:" + pagecache.section_key(
+            request, f"{self.basename}:{caller}:{request.get_host()}"
+        )
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        cache.set(key, response.data, pagecache.TIMEOUT)
+        return response
+
+
 class WritableMixin(JSONWritesMixin):
     """Unsafe methods act on drafts only: another parliament's rows and published copies
     are not found. They answer JSON."""
@@ -126,7 +147,7 @@ class WritableMixin(JSONWritesMixin):
     ),
     retrieve=extend_schema(summary="One parliament, by ISO 3166 alpha-2 code (any case), e.g. MA"),
 )
-class ParliamentViewSet(viewsets.ReadOnlyModelViewSet):
+class ParliamentViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Parliament.objects.order_by("name")
     serializer_class = ParliamentSerializer
     filterset_class = ParliamentFilterSet
@@ -183,7 +204,11 @@ class ParliamentViewSet(viewsets.ReadOnlyModelViewSet):
     update=extend_schema(summary="Replace your parliament's plan (staff)"),
 )
 class PlanViewSet(
-    WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    CachedListMixin,
+    WritableMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
@@ -250,7 +275,7 @@ ACTION_EXAMPLE = {
     update=extend_schema(summary="Replace an action (staff)"),
     destroy=extend_schema(summary="Delete an action (staff)", parameters=[VERSION_PARAMETER]),
 )
-class ActionViewSet(WritableMixin, viewsets.ModelViewSet):
+class ActionViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSet):
     serializer_class = ActionSerializer
     filterset_class = ActionFilterSet
     permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly, StaffWritesOwnParliament]
@@ -346,7 +371,9 @@ class ActionViewSet(WritableMixin, viewsets.ModelViewSet):
         ],
     ),
 )
-class ProgressUpdateViewSet(WritableMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProgressUpdateViewSet(
+    CachedListMixin, WritableMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly, StaffWritesOwnParliament]

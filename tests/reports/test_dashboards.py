@@ -99,7 +99,7 @@ def test_coverage_cells_count_actions_and_best_completion(known):
 
 def test_coverage_exports_hold_the_numbers_on_the_page(known):
     client = known["client"]
-    html = client.get("/dashboard/coverage/").content.decode()
+    html = client.get("/dashboard/coverage/?sort=total&dir=desc").content.decode()
     row = re.search(r"<tr><th scope=\"row\">Morocco</th>(.*?)</tr>", html).group(1)
     page_numbers = [
         int(n) if n != "·" else 0 for n in re.findall(r"<td[^>]*>(?:<a[^>]*>)?(\d+|·)", row)
@@ -269,3 +269,46 @@ def test_filters_narrow_the_figures(known):
     assert ma.iso2 == "MA"
     response = client.get("/dashboard/objectives/7/?cycle=2022-imrf&date_from=not-a-date")
     assert response.status_code == 200 and "Enter a valid date." in response.content.decode()
+
+
+def test_coverage_shows_fifty_parliaments_a_page_and_exports_them_all(known):
+    client = known["client"]
+    total = Parliament.objects.filter(is_ipu_member=True).count()
+    assert total > 100  # the reference list: more than two pages
+    first = client.get("/dashboard/coverage/").content.decode()
+    objective_matrix = first.split("coverage-matrix")[1]
+    assert objective_matrix.count('<th scope="row">') == 50
+    assert f"Parliaments 1–50 of {total}" in first
+    assert 'href="?page=2"' in first
+
+    last_page = (total + 49) // 50
+    last = client.get(f"/dashboard/coverage/?sort=name&page={last_page}").content.decode()
+    rows = last.split("coverage-matrix")[1].count('<th scope="row">')
+    assert rows == total - 50 * (last_page - 1)
+    assert f"of {total}" in last
+
+    csv_text = client.get("/dashboard/coverage/?export=coverage-objectives&format=csv")
+    assert len(list(csv.reader(io.StringIO(csv_text.content.decode())))) == total + 1
+
+
+def test_a_cached_dashboard_shows_a_change_at_once(known):
+    """Pages are cached until the data changes: a new action shows on the next request."""
+    from compact_tracker import pagecache
+    from tests.factories import ActionFactory, PlanFactory
+
+    client = known["client"]
+
+    def section():  # the page's cached part (the header's forms carry a fresh CSRF token)
+        html = client.get("/dashboard/objectives/7/").content.decode()
+        return html.split('id="main"')[1]
+
+    before = section()
+    version = pagecache.data_version()
+    assert section() == before
+    assert pagecache.data_version() == version  # reading changes nothing
+    assert "<td>KE</td>" not in before  # not in the table of parliaments acting on it
+
+    plan = PlanFactory(parliament=Parliament.objects.get(iso2="KE"))
+    ActionFactory(plan=plan, title="Inquiry into the detention of migrant children")
+    assert pagecache.data_version() != version
+    assert "<td>KE</td>" in section()
