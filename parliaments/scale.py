@@ -9,13 +9,14 @@ History rows and notification emails are not produced: nobody edited this data b
 
 import datetime
 import io
+import json
 import random
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
@@ -90,6 +91,60 @@ COMMITTEES = (
 )
 CHUNK = 100  # parliaments written per round of bulk inserts
 BATCH = 2000  # rows per INSERT statement
+
+
+def _copy_value(value):
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    elif isinstance(value, datetime.date):  # dates and datetimes
+        return value.isoformat()
+    value = str(value)
+    if any(c in value for c in "\\\t\n\r"):
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def _copy(model, rows, now):
+    """COPY `rows` (model instances) into the model's table, ids taken from its sequence."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
+        getters = []
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                getters.append(lambda row, name=field.attname: getattr(row, name, None) or now)
+            else:
+                getters.append(lambda row, name=field.attname: getattr(row, name))
+        lines = [
+            "\t".join([str(row.pk)] + [_copy_value(get(row)) for get in getters])
+            for row in rows
+        ]
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in [meta.pk.column] + [f.column for f in fields]
+        )
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN",
+            io.StringIO("\n".join(lines) + "\n"),
+        )
+        for row in rows:
+            row._state.adding = False
+            row._state.db = connection.alias
 
 
 class ScaleDataError(Exception):
@@ -185,8 +240,13 @@ class _Writer:
         return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
 
     def insert(self, model, rows):
+        """Bulk insert, setting each row's primary key: PostgreSQL's COPY where available
+        (several times faster than INSERT … VALUES for large batches), bulk_create elsewhere."""
         if rows:
-            model.objects.bulk_create(rows, batch_size=BATCH)
+            if connection.vendor == "postgresql":
+                _copy(model, rows, self.now)
+            else:
+                model.objects.bulk_create(rows, batch_size=BATCH)
             label = model._meta.db_table
             self.result.rows[label] = self.result.rows.get(label, 0) + len(rows)
         return rows

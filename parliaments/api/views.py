@@ -152,7 +152,7 @@ class ParliamentViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ParliamentSerializer
     filterset_class = ParliamentFilterSet
     lookup_field = "iso2"
-    lookup_value_regex = "[A-Za-z]{2}"
+    lookup_value_regex = "[A-Za-z]{2}|[Xx][0-9]{4}"  # ISO alpha-2, or a synthetic X0001
     ordering_fields = ["name", "iso2", "region"]
 
     def get_object(self):
