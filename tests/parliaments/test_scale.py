@@ -54,9 +54,7 @@ def test_the_generator_writes_the_asked_scale_in_every_state():
     assert set(PlanOfAction.objects.values_list("status", flat=True)) == set(
         PlanOfAction.Status.values
     )
-    assert set(Submission.objects.values_list("status", flat=True)) == set(
-        Submission.Status.values
-    )
+    assert set(Submission.objects.values_list("status", flat=True)) == set(Submission.Status.values)
     assert set(ProgressUpdate.objects.values_list("cycle__code", flat=True)) == {
         "2019-plan",
         "2021-progress",
@@ -77,7 +75,9 @@ def test_the_generator_writes_the_asked_scale_in_every_state():
     copies = Action.objects.published()
     assert 0 < copies.count() < drafts.count()
     assert set(copies.values_list("uid", flat=True)) <= set(drafts.values_list("uid", flat=True))
-    accepted = set(Submission.objects.filter(status="accepted").values_list("parliament", flat=True))
+    accepted = set(
+        Submission.objects.filter(status="accepted").values_list("parliament", flat=True)
+    )
     assert set(copies.values_list("parliament", flat=True)) <= accepted
     assert PublicationChange.objects.filter(kind="action").count() == copies.count()
     assert all(copy.objectives.exists() for copy in copies[:20])
@@ -85,9 +85,7 @@ def test_the_generator_writes_the_asked_scale_in_every_state():
 
 def test_synthetic_parliaments_follow_the_real_ones_and_pages_show_them(client):
     real = Parliament.objects.filter(is_ipu_member=True).count()
-    generate(
-        "--parliaments", str(real + 3), "--actions-per-plan", "1", "--updates-per-action", "1"
-    )
+    generate("--parliaments", str(real + 3), "--actions-per-plan", "1", "--updates-per-action", "1")
     synthetic = Parliament.objects.filter(iso2__startswith="X").order_by("iso2")
     assert list(synthetic.values_list("iso2", flat=True)) == ["X0001", "X0002", "X0003"]
     assert PlanOfAction.objects.drafts().count() == real + 3
