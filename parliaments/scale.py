@@ -132,8 +132,7 @@ def _copy(model, rows, now):
             else:
                 getters.append(lambda row, name=field.attname: getattr(row, name))
         lines = [
-            "\t".join([str(row.pk)] + [_copy_value(get(row)) for get in getters])
-            for row in rows
+            "\t".join([str(row.pk)] + [_copy_value(get(row)) for get in getters]) for row in rows
         ]
         columns = ", ".join(
             connection.ops.quote_name(c) for c in [meta.pk.column] + [f.column for f in fields]

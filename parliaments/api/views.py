@@ -410,7 +410,7 @@ class ProgressUpdateViewSet(
     ),
     retrieve=extend_schema(summary="One submission, by id"),
 )
-class SubmissionViewSet(JSONWritesMixin, viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
     ordering_fields = ["submitted_at", "updated_at"]
