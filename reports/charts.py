@@ -2,9 +2,42 @@
 vendored vega-embed; the PDF reports will turn the same specs into SVG. No chart code is
 written by hand."""
 
+import functools
+
 import altair as alt
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+# Building a chart with Altair validates it against the Vega-Lite schema: ~25 ms a chart,
+# most of a dashboard's cold rendering. A chart's spec depends on its data only through
+# the data values, so each kind of chart is built once per title, labels and language with
+# a placeholder for its data, kept, and filled with the data at each use.
+PLACEHOLDER = [{"__placeholder__": 0}]
+
+
+def _filled(spec, values):
+    """A copy of `spec` with the placeholder data replaced by `values`."""
+    if spec == PLACEHOLDER:
+        return values
+    if isinstance(spec, dict):
+        return {key: _filled(value, values) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [_filled(item, values) for item in spec]
+    return spec
+
+
+def _skeleton(build):
+    """Decorator: build(…, data=PLACEHOLDER) is computed once per arguments and language;
+    calls pass the data as the first argument."""
+    cached = functools.lru_cache(maxsize=512)(lambda language, args: build(*args, data=PLACEHOLDER))
+
+    @functools.wraps(build)
+    def chart(values, *args):
+        return _filled(cached(get_language(), args), values)
+
+    return chart
+
 
 # Status colours: each also has a word in the legend and the table below the chart.
 STATUS_COLOURS = {
@@ -38,23 +71,29 @@ def status_bar(rows, title):
     """rows: [(key, label, count)] with keys on_time / late / none."""
     rows, title = _plain(rows), str(title)
     data = [{"status": label, "key": key, "count": count} for key, label, count in rows]
+    return _status_bar(data, tuple((key, label) for key, label, _n in rows), title)
+
+
+@_skeleton
+def _status_bar(keys, title, data):
+    labels = [label for _key, label in keys]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("status:N", sort=[label for _key, label, _n in rows], title=None),
+            y=alt.Y("status:N", sort=labels, title=None),
             x=alt.X("count:Q", title=_("Parliaments")),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(
-                    domain=[label for _key, label, _n in rows],
-                    range=[STATUS_COLOURS[key] for key, _label, _n in rows],
+                    domain=labels,
+                    range=[STATUS_COLOURS[key] for key, _label in keys],
                 ),
                 legend=None,
             ),
             tooltip=["status:N", "count:Q"],
         )
-        .properties(width="container", height=30 * len(rows) + 20)
+        .properties(width="container", height=30 * len(keys) + 20)
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
     return _config(alt.layer(chart, text)).to_dict(validate=False)
@@ -64,9 +103,15 @@ def category_bar(rows, title, colours=None):
     """rows: [(key, label, count)] in display order."""
     rows, title = _plain(rows), str(title)
     data = [{"label": label, "count": count} for _key, label, count in rows]
-    labels = [label for _key, label, _n in rows]
+    labels = tuple(label for _key, label, _n in rows)
+    return _category_bar(data, labels, title, tuple(colours) if colours else None)
+
+
+@_skeleton
+def _category_bar(labels, title, colours, data):
+    labels = list(labels)
     colour = (
-        alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None)
+        alt.Color("label:N", scale=alt.Scale(domain=labels, range=list(colours)), legend=None)
         if colours
         else alt.value("#1f6fb2")
     )
@@ -79,7 +124,7 @@ def category_bar(rows, title, colours=None):
             color=colour,
             tooltip=["label:N", "count:Q"],
         )
-        .properties(width="container", height=26 * len(rows) + 20)
+        .properties(width="container", height=26 * len(labels) + 20)
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
     return _config(alt.layer(chart, text)).to_dict(validate=False)
@@ -87,8 +132,12 @@ def category_bar(rows, title, colours=None):
 
 def quarterly_line(rows, title):
     """rows: [(quarter date, count)]."""
-    title = str(title)
     data = [{"quarter": quarter.isoformat(), "count": count} for quarter, count in rows]
+    return _quarterly_line(data, str(title))
+
+
+@_skeleton
+def _quarterly_line(title, data):
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
@@ -105,13 +154,17 @@ def quarterly_line(rows, title):
 def world_map(rows, field, legend, title):
     """A choropleth of parliaments: rows with iso_numeric, name and `field` (a key of
     `legend`: {key: (label, colour)}). Countries without a parliament stay grey."""
-    title = str(title)
     legend = {key: (str(label), colour) for key, (label, colour) in legend.items()}
     data = [
         {"id": row["iso_numeric"], "name": row["name"], "status": legend[row[field]][0]}
         for row in rows
         if row.get("iso_numeric")
     ]
+    return _world_map(data, tuple(legend.values()), str(title))
+
+
+@_skeleton
+def _world_map(legend, title, data):
     countries = alt.Data(
         url=static("vendor/world-atlas-2.0.2/countries-110m.json"),
         format=alt.DataFormat(type="topojson", feature="countries"),
@@ -133,8 +186,8 @@ def world_map(rows, field, legend, title):
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(
-                    domain=[label for label, _colour in legend.values()],
-                    range=[colour for _label, colour in legend.values()],
+                    domain=[label for label, _colour in legend],
+                    range=[colour for _label, colour in legend],
                 ),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
