@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Objective
-from parliaments.models import Action, Completion, Region
+from parliaments.models import Action, ActionType, Completion, Region
 from reports import selectors
 
 JSON_SCHEMA_VERSION = "1"
@@ -60,9 +60,43 @@ def _label(value, choices):
     return str(dict(choices).get(value, value or ""))
 
 
+CHUNK_SIZE = 2000
+
+
+class Rows:
+    """A list too long to hold in memory (the actions annex, the good practices, an
+    objective's action titles): each iteration reads the database again, in chunks of
+    CHUNK_SIZE rows. `convert` turns a chunk of database rows into the report's items;
+    `len()` is the number of items, counted beforehand in SQL."""
+
+    def __init__(self, queryset, total, convert=list):
+        self.queryset = queryset
+        self.total = total
+        self.convert = convert
+
+    def __len__(self):
+        return self.total
+
+    def __iter__(self):
+        chunk = []
+        for row in self.queryset.iterator(chunk_size=CHUNK_SIZE):
+            chunk.append(row)
+            if len(chunk) == CHUNK_SIZE:
+                yield from self.convert(chunk)
+                chunk = []
+        if chunk:
+            yield from self.convert(chunk)
+
+    def head(self, count):
+        """The first `count` items, in one query."""
+        return list(self.convert(list(self.queryset[:count]))) if count > 0 else []
+
+
 def build(report, progress=lambda percent, stage: None):
     """The report's content as a dict (see JSON_SCHEMA). `progress(percent, stage)` is
-    called as the sections are computed."""
+    called as the sections are computed. The long lists (`actions`, `good_practices`,
+    IMRF objectives' `action_titles`) are `Rows`: counted here, read when a format is
+    written, so memory stays flat whatever the number of actions."""
     scope = report_scope(report)
     cycle = report.cycle
     deadline = selectors.plan_deadline()
@@ -72,14 +106,14 @@ def build(report, progress=lambda percent, stage: None):
     adoption = selectors.plan_adoption(scope, deadline)
     statuses = selectors.parliament_statuses(scope, deadline, progress_cycle)
 
-    progress(25, _("Counting reports"))
+    progress(15, _("Counting reports"))
     compliance = selectors.report_compliance(scope, cycle)
     by_region = {}
     for row in statuses:
         region = by_region.setdefault(row["region"], {"on_time": 0, "late": 0, "none": 0})
         region[row["adoption"]] += 1
 
-    progress(40, _("Aggregating objectives"))
+    progress(20, _("Aggregating objectives"))
     objective_rows = (
         scope.actions()
         .values("objectives__number")
@@ -92,7 +126,7 @@ def build(report, progress=lambda percent, stage: None):
     )
     per_objective = {row["objectives__number"]: row for row in objective_rows}
 
-    progress(55, _("Aggregating commitments"))
+    progress(25, _("Aggregating commitments"))
     commitment_rows = (
         scope.actions()
         .values("commitments__code")
@@ -106,17 +140,13 @@ def build(report, progress=lambda percent, stage: None):
         scope.actions().values_list("parliament__iso2").annotate(n=Count("pk")).order_by()
     )
 
-    progress(70, _("Listing actions"))
-    actions = list(
-        scope.actions()
-        .select_related("parliament", "instrument")
-        .prefetch_related("commitments", "objectives")
-        .order_by("parliament__name", "title")
-    )
+    progress(30, _("Listing actions"))
+    actions = action_rows(scope, sum(per_parliament_actions.values()))
+    good_practices = good_practice_rows(scope)
     completion = selectors.completion_distribution(scope)
     types = selectors.type_distribution(scope)
 
-    progress(85, _("Writing the report"))
+    progress(35, _("Writing the report"))
     objectives = [
         {
             "number": objective.number,
@@ -124,11 +154,9 @@ def build(report, progress=lambda percent, stage: None):
             "parliaments": per_objective.get(objective.number, {}).get("parliaments", 0),
             "actions": per_objective.get(objective.number, {}).get("actions", 0),
             "complete": per_objective.get(objective.number, {}).get("complete", 0),
-            "action_titles": [
-                f"{a.parliament.name}: {a.title}"
-                for a in actions
-                if any(o.number == objective.number for o in a.objectives.all())
-            ]
+            "action_titles": objective_title_rows(
+                scope, objective.number, per_objective.get(objective.number, {}).get("actions", 0)
+            )
             if cycle.kind == "imrf"
             else [],
         }
@@ -185,28 +213,105 @@ def build(report, progress=lambda percent, stage: None):
         "parliaments_without_plan": [p["name"] for p in parliaments if p["plan"] == "none"],
         "objectives": objectives,
         "commitments": commitments,
-        "good_practices": [
-            {"parliament": a.parliament.name, "title": a.title, "type": a.get_action_type_display()}
-            for a in actions
-            if a.is_good_practice
-        ],
-        "actions": [_action(a) for a in actions],
+        "good_practices": good_practices,
+        "actions": actions,
     }
 
 
-def _action(action: Action):
+# Every list of actions in a report comes in this order (pk breaks ties).
+ACTION_ORDER = ("parliament__name", "title", "pk")
+ACTION_FIELDS = (
+    "pk",
+    "parliament__iso2",
+    "title",
+    "action_type",
+    "completion",
+    "instrument__code",
+    "target_date",
+    "is_good_practice",
+)
+
+
+def action_rows(scope, total):
+    """The actions annex: one dict per action (see `_action`), read in chunks; each chunk
+    fetches its actions' commitment codes and objective numbers in two queries."""
+    queryset = scope.actions().order_by(*ACTION_ORDER).values_list(*ACTION_FIELDS)
+    return Rows(queryset, total, _actions_chunk)
+
+
+def good_practice_rows(scope):
+    types = dict(ActionType.choices)
+    queryset = (
+        scope.actions()
+        .filter(is_good_practice=True)
+        .order_by(*ACTION_ORDER)
+        .values_list("parliament__name", "title", "action_type")
+    )
+
+    def convert(rows):
+        return [
+            {"parliament": name, "title": title, "type": str(types.get(kind, kind))}
+            for name, title, kind in rows
+        ]
+
+    return Rows(queryset, queryset.count(), convert)
+
+
+def objective_title_rows(scope, number, total):
+    """The "Parliament: title" of each action on objective `number` (IMRF cycles)."""
+    queryset = (
+        scope.actions()
+        .filter(objectives__number=number)
+        .order_by(*ACTION_ORDER)
+        .values_list("parliament__name", "title")
+    )
+    return Rows(queryset, total, lambda rows: [f"{name}: {title}" for name, title in rows])
+
+
+def _codes_by_action(ids):
+    """{action id: [commitment codes]} and {action id: [objective numbers]}, each list in
+    the related model's own order (as `action.commitments.all()` gives them)."""
+    commitments, objectives = {}, {}
+    links = (
+        Action.commitments.through.objects.filter(action_id__in=ids)
+        .order_by(*(f"commitment__{field}" for field in Commitment._meta.ordering))
+        .values_list("action_id", "commitment__code")
+    )
+    for action_id, code in links:
+        commitments.setdefault(action_id, []).append(code)
+    links = (
+        Action.objectives.through.objects.filter(action_id__in=ids)
+        .order_by(*(f"objective__{field}" for field in Objective._meta.ordering))
+        .values_list("action_id", "objective__number")
+    )
+    for action_id, number in links:
+        objectives.setdefault(action_id, []).append(number)
+    return commitments, objectives
+
+
+def _actions_chunk(rows):
+    commitments, objectives = _codes_by_action([row[0] for row in rows])
+    types, completions = dict(ActionType.choices), dict(Completion.choices)
+    return [
+        _action(row, commitments.get(row[0], []), objectives.get(row[0], []), types, completions)
+        for row in rows
+    ]
+
+
+def _action(row, commitments, objectives, types, completions):
+    pk, iso2, title, action_type, completion, instrument, target_date, good_practice = row
     return {
-        "parliament": action.parliament.iso2,
-        "title": action.title,
-        "type": action.action_type,
-        "type_label": action.get_action_type_display(),
-        "completion": action.completion,
-        "completion_label": action.get_completion_display(),
-        "commitments": [c.code for c in action.commitments.all()],
-        "objectives": [o.number for o in action.objectives.all()],
-        "instrument": action.instrument.code if action.instrument else None,
-        "target_date": action.target_date.isoformat() if action.target_date else None,
-        "good_practice": action.is_good_practice,
+        "parliament": iso2,
+        "title": title,
+        "type": action_type,
+        "type_label": str(types.get(action_type, action_type)),
+        "completion": completion,
+        "completion_label": str(completions.get(completion, completion)),
+        "commitments": commitments,
+        "objectives": objectives,
+        "instrument": instrument,
+        "target_date": target_date.isoformat() if target_date else None,
+        "good_practice": good_practice,
     }
 
 

@@ -1,9 +1,16 @@
 """A report's content in each format. HTML comes from a template (also the base of the
 PDF, printed by WeasyPrint with the dashboard charts as SVG from vl-convert); XLSX has a
-sheet per table; CSV is a zip of one file per table; JSON is the content itself."""
+sheet per table; CSV is a zip of one file per table; JSON is the content itself.
+
+Each writer writes one file at a path and streams the long lists of the content
+(`content.Rows`: the actions annex, good practices, IMRF action titles) row by row, so
+memory does not grow with the number of actions. XLSX, CSV and JSON carry everything;
+HTML and PDF, written for reading, list the actions only up to HTML_ANNEX_LIMIT and cap
+the other long lists."""
 
 import csv
 import io
+import itertools
 import json
 import zipfile
 
@@ -13,8 +20,46 @@ from openpyxl import Workbook
 
 from parliaments.models import ActionType, Completion
 from reports import charts
+from reports.content import Rows
 
 VL_VERSION = "v6_4"
+# A parliament's or a region's report lists its actions in the HTML and PDF; a larger one
+# (the global report: tens of thousands of actions, thousands of pages) refers readers to
+# the XLSX, CSV and JSON files, which always carry the full annex.
+HTML_ANNEX_LIMIT = 1000
+HTML_GOOD_PRACTICES_LIMIT = 500
+HTML_OBJECTIVE_TITLES_LIMIT = 50
+# Every IPU member parliament (180) fits; a longer table is in the XLSX, CSV and JSON files.
+HTML_PARLIAMENTS_LIMIT = 500
+PROGRESS_EVERY = 1000  # rows written between two calls of `progress`
+
+
+class _Tracker:
+    """Counts the rows written from the content's `Rows` and calls `progress(fraction)`
+    every PROGRESS_EVERY rows."""
+
+    def __init__(self, data, progress):
+        self.total = sum(len(rows) for rows in _streams(data)) or 1
+        self.done = 0
+        self.progress = progress or (lambda fraction: None)
+
+    def __call__(self, rows):
+        for item in rows:
+            yield item
+            self.done += 1
+            if self.done % PROGRESS_EVERY == 0:
+                self.progress(min(self.done / self.total, 1.0))
+
+
+def _streams(value):
+    if isinstance(value, Rows):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _streams(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _streams(item)
 
 
 def _labels():
@@ -25,8 +70,10 @@ def _labels():
     }
 
 
-def tables(data):
-    """The report's tables: (name, headers, rows). The same for XLSX, CSV and HTML."""
+def tables(data, track=lambda rows: rows):
+    """The report's tables: (name, headers, rows). The same for XLSX, CSV and HTML. The
+    rows of `good_practices` and `actions` are generators over the content's `Rows`
+    (each passed through `track`): iterate them once."""
     labels = _labels()
     completion = dict(Completion.choices)
     types = dict(ActionType.choices)
@@ -84,7 +131,7 @@ def tables(data):
         (
             "good_practices",
             [_("Parliament"), _("Action"), _("Type")],
-            [[g["parliament"], g["title"], g["type"]] for g in data["good_practices"]],
+            ([g["parliament"], g["title"], g["type"]] for g in track(data["good_practices"])),
         ),
         (
             "actions",
@@ -99,7 +146,7 @@ def tables(data):
                 _("Target date"),
                 _("Good practice"),
             ],
-            [
+            (
                 [
                     a["parliament"],
                     a["title"],
@@ -111,40 +158,70 @@ def tables(data):
                     a["target_date"] or "",
                     a["good_practice"],
                 ]
-                for a in data["actions"]
-            ],
+                for a in track(data["actions"])
+            ),
         ),
     ]
 
 
-def to_json(data):
-    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+def write_json(data, path, progress=None):
+    """The content as JSON, the same text as json.dumps(content, indent=2), written as the
+    long lists are read."""
+    track = _Tracker(data, progress)
+    with open(path, "w", encoding="utf-8") as out:
+        for text in _json_chunks(data, 0, track):
+            out.write(text)
 
 
-def to_xlsx(data):
-    book = Workbook()
-    book.remove(book.active)
-    for name, headers, rows in tables(data):
+def _json_chunks(value, level, track):
+    indent = "\n" + "  " * (level + 1)
+    if isinstance(value, dict) and value:
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ("," if index else "") + indent + json.dumps(str(key), ensure_ascii=False) + ": "
+            yield from _json_chunks(item, level + 1, track)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, Rows):
+        # Opened at the first item: an empty list is "[]" as json.dumps writes it.
+        index = -1
+        for index, item in enumerate(track(value)):
+            # JSON strings hold no raw newline: re-indenting the dumped item is safe.
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", indent)
+            yield ("," if index else "[") + indent + text
+        yield "[]" if index < 0 else "\n" + "  " * level + "]"
+    elif isinstance(value, list) and value:
+        yield "["
+        for index, item in enumerate(value):
+            yield ("," if index else "") + indent
+            yield from _json_chunks(item, level + 1, track)
+        yield "\n" + "  " * level + "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def write_xlsx(data, path, progress=None):
+    """A sheet per table, written row by row (openpyxl's write-only mode)."""
+    book = Workbook(write_only=True)
+    for name, headers, rows in tables(data, _Tracker(data, progress)):
         sheet = book.create_sheet(name[:31])
+        sheet.freeze_panes = "A2"  # before the first row: write-only sheets stream out
         sheet.append([str(h) for h in headers])
         for row in rows:
             sheet.append(row)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(path)
 
 
-def to_csv_zip(data):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, headers, rows in tables(data):
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow([str(h) for h in headers])
-            writer.writerows(rows)
-            archive.writestr(f"{name}.csv", text.getvalue())
-    return buffer.getvalue()
+def write_csv_zip(data, path, progress=None):
+    """A zip of one CSV file per table, each written row by row into its entry."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, headers, rows in tables(data, _Tracker(data, progress)):
+            with (
+                archive.open(f"{name}.csv", "w") as entry,
+                io.TextIOWrapper(entry, encoding="utf-8", newline="") as text,
+            ):
+                writer = csv.writer(text)
+                writer.writerow([str(h) for h in headers])
+                writer.writerows(rows)
 
 
 def chart_svgs(data):
@@ -179,26 +256,80 @@ def chart_svgs(data):
     return svgs
 
 
+def html_context(data, *, for_pdf=False, svgs=None):
+    """What the document template shows. Lists that would run to thousands of pages are
+    cut; each cut says how many items are left out and where to find them all."""
+    actions = data["actions"]
+    annex = list(actions) if len(actions) <= HTML_ANNEX_LIMIT else None
+    good_practices = _head(data["good_practices"], HTML_GOOD_PRACTICES_LIMIT)
+    readable = []
+    for name, headers, rows in tables(data):
+        if name == "actions":
+            continue
+        if name == "good_practices":
+            rows = [[g["parliament"], g["title"], g["type"]] for g in good_practices]
+        if name == "parliaments":
+            rows = rows[:HTML_PARLIAMENTS_LIMIT]
+        readable.append((name, headers, rows))
+    objective_titles = []
+    for objective in data["objectives"]:
+        titles = _head(objective["action_titles"], HTML_OBJECTIVE_TITLES_LIMIT)
+        if titles:
+            more = len(objective["action_titles"]) - len(titles)
+            objective_titles.append((objective, titles, more))
+    return {
+        "data": data,
+        "tables": readable,
+        "for_pdf": for_pdf,
+        "svgs": svgs or {},
+        "annex": annex,
+        "actions_total": len(actions),
+        "good_practices_total": len(data["good_practices"]),
+        "good_practices_shown": len(good_practices),
+        "objective_titles": objective_titles,
+        "parliaments_total": len(data["parliaments"]),
+        "parliaments_shown": min(len(data["parliaments"]), HTML_PARLIAMENTS_LIMIT),
+        "without_plan": data["parliaments_without_plan"][:HTML_PARLIAMENTS_LIMIT],
+        "without_plan_more": max(0, len(data["parliaments_without_plan"]) - HTML_PARLIAMENTS_LIMIT),
+    }
+
+
+def _head(rows, count):
+    if isinstance(rows, Rows):
+        return rows.head(count)
+    return list(itertools.islice(rows, count))
+
+
 def to_html(data, *, for_pdf=False, svgs=None):
     return render_to_string(
-        "reports/report_document.html",
-        {"data": data, "tables": tables(data), "for_pdf": for_pdf, "svgs": svgs or {}},
-    ).encode()
+        "reports/report_document.html", html_context(data, for_pdf=for_pdf, svgs=svgs)
+    )
 
 
-def to_pdf(data):
+def write_html(data, path, progress=None):
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(to_html(data))
+
+
+def write_pdf(data, path, progress=None):
+    """The HTML document printed by WeasyPrint, with the charts drawn as SVG."""
     from weasyprint import HTML
 
-    html = to_html(data, for_pdf=True, svgs=chart_svgs(data)).decode()
-    return HTML(string=html).write_pdf()
+    progress = progress or (lambda fraction: None)
+    html = to_html(data, for_pdf=True, svgs=chart_svgs(data))
+    progress(0.2)
+    document = HTML(string=html).render()
+    del html
+    progress(0.8)
+    document.write_pdf(path)
 
 
-RENDERERS = {
-    "json": to_json,
-    "xlsx": to_xlsx,
-    "csv": to_csv_zip,
-    "html": to_html,
-    "pdf": to_pdf,
+WRITERS = {
+    "json": write_json,
+    "xlsx": write_xlsx,
+    "csv": write_csv_zip,
+    "html": write_html,
+    "pdf": write_pdf,
 }
 EXTENSIONS = {"json": "json", "xlsx": "xlsx", "csv": "zip", "html": "html", "pdf": "pdf"}
 CONTENT_TYPES = {

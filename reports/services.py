@@ -5,10 +5,12 @@ Building is idempotent: the worker claims the row with a conditional update
 data checksum matches a finished report reuses it instead of building a copy."""
 
 import logging
+import tempfile
 import time
+from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone, translation
@@ -97,6 +99,32 @@ def _set_progress(report_id, percent, stage):
         time.sleep(settings.REPORTS_STAGE_DELAY_MS / 1000)
 
 
+WRITING_FROM = 40  # percent: content.build reports up to here, then each format a share
+
+
+class _Progress:
+    """The build's progress as the report's row shows it. While a format is written, its
+    writer reports the fraction done; that moves the percentage within the format's span.
+    The row is updated only when the percentage or the stage changes."""
+
+    def __init__(self, report_id):
+        self.report_id = report_id
+        self.last = None
+        self.start, self.end, self.stage = 0, 0, ""
+
+    def __call__(self, percent, stage):
+        if (percent, str(stage)) != self.last:
+            self.last = (percent, str(stage))
+            _set_progress(self.report_id, percent, stage)
+
+    def span(self, start, end, stage):
+        self.start, self.end, self.stage = start, max(start, end), stage
+        self(start, stage)
+
+    def fraction(self, done):
+        self(self.start + int((self.end - self.start) * done), self.stage)
+
+
 def report_build(report_id, task_id=""):
     """Build every format of a queued report. The row is claimed by a conditional update:
     queued -> running, or running -> running again for the redelivery of the same task
@@ -115,36 +143,39 @@ def report_build(report_id, task_id=""):
     if not claimed:
         return False
     report = Report.objects.select_related("cycle", "parliament").get(pk=report_id)
-    with translation.override(report.language):
-        data = content.build(report, lambda p, s: _set_progress(report_id, p, s))
+    name = f"{report.cycle.code}-{report.scope}-{report.language}-v{report.version}"
+    with tempfile.TemporaryDirectory() as folder:
         files = []
-        for index, file_format in enumerate(report.formats):
-            _set_progress(
-                report_id,
-                90 + 10 * index // len(report.formats),
-                _("Writing %(format)s") % {"format": file_format.upper()},
+        with translation.override(report.language):
+            progress = _Progress(report_id)
+            data = content.build(report, progress)
+            for index, file_format in enumerate(report.formats):
+                path = Path(folder) / f"{name}.{render.EXTENSIONS[file_format]}"
+                progress.span(
+                    WRITING_FROM + (100 - WRITING_FROM) * index // len(report.formats),
+                    WRITING_FROM + (100 - WRITING_FROM) * (index + 1) // len(report.formats) - 1,
+                    _("Writing %(format)s") % {"format": file_format.upper()},
+                )
+                render.WRITERS[file_format](data, path, progress=progress.fraction)
+                files.append((file_format, path))
+        # Stored from disk: the storage copies each file in chunks, never reads it whole.
+        with transaction.atomic():
+            ReportFile.objects.filter(report=report).delete()
+            for file_format, path in files:
+                with path.open("rb") as payload:
+                    ReportFile.objects.create(
+                        report=report,
+                        format=file_format,
+                        file=File(payload, name=path.name),
+                        size=path.stat().st_size,
+                    )
+            Report.objects.filter(pk=report_id).update(
+                status=Report.Status.SUCCEEDED,
+                progress=100,
+                stage=_("Done"),
+                finished_at=timezone.now(),
+                error="",
             )
-            payload = render.RENDERERS[file_format](data)
-            extension = render.EXTENSIONS[file_format]
-            name = f"{report.cycle.code}-{report.scope}-{report.language}-v{report.version}"
-            name = f"{name}.{extension}"
-            files.append((file_format, name, payload))
-    with transaction.atomic():
-        ReportFile.objects.filter(report=report).delete()
-        for file_format, name, payload in files:
-            ReportFile.objects.create(
-                report=report,
-                format=file_format,
-                file=ContentFile(payload, name=name),
-                size=len(payload),
-            )
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.SUCCEEDED,
-            progress=100,
-            stage=_("Done"),
-            finished_at=timezone.now(),
-            error="",
-        )
     return True
 
 

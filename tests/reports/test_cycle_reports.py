@@ -547,3 +547,193 @@ def _reset_producers(app):
     """Forget pooled broker connections and producers: the next send connects anew."""
     app._pool = None
     app.amqp._producer_pool = None
+
+
+# --- Large reports: the annex is streamed; HTML and PDF cut what no one can read ------------
+
+
+def _draft_plan(iso2="MA"):
+    from parliaments.models import PlanOfAction
+
+    return PlanOfAction.objects.get(parliament__iso2=iso2, is_published_copy=False)
+
+
+def _internal(iso2="MA", **kwargs):
+    options = {
+        "scope": "parliament",
+        "parliament": Parliament.objects.get(iso2=iso2),
+        "internal": True,
+    }
+    options.update(kwargs)
+    return request(**options)[0]
+
+
+def _materialised(value):
+    if isinstance(value, content.Rows | list):
+        return [_materialised(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _materialised(item) for key, item in value.items()}
+    return value
+
+
+def _pdf_text(report):
+    pdf = pypdf.PdfReader(io.BytesIO(file_bytes(report, "pdf")))
+    return " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+
+
+def test_a_report_over_the_limit_refers_readers_to_the_files_for_its_annex(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(render, "HTML_ANNEX_LIMIT", 2)
+    for n in range(3):
+        ActionFactory(plan=_draft_plan(), title=f"Draft action {n}", links="R8.1")
+    report = build(_internal())  # MA's drafts: 2 actions of the fixture and these 3
+
+    html = file_bytes(report, "html").decode()
+    assert "This report covers 5 actions: too many to list here." in html
+    assert 'class="annex-line"' not in html and "Draft action 1" not in html
+    assert "This report covers 5 actions: too many to list here." in _pdf_text(report)
+
+    titles = {f"Draft action {n}" for n in range(3)} | {"MA complete", "MA withdrawn"}
+    data = json.loads(file_bytes(report, "json"))
+    jsonschema.validate(data, content.JSON_SCHEMA)
+    assert {a["title"] for a in data["actions"]} == titles
+    sheet = load_workbook(io.BytesIO(file_bytes(report, "xlsx")))["actions"]
+    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == titles
+    with zipfile.ZipFile(io.BytesIO(file_bytes(report, "csv"))) as archive:
+        lines = archive.read("actions.csv").decode().splitlines()
+    assert len(lines) == 6 and all(any(t in line for line in lines) for t in titles)
+
+
+def test_a_report_within_the_limit_lists_its_actions_in_html_and_pdf(known):
+    report = build(_internal(formats=["html", "pdf"]))
+    html = file_bytes(report, "html").decode()
+    assert "too many to list here" not in html
+    assert html.count('class="annex-line"') == 2 and "<b>MA complete</b>" in html
+    text = _pdf_text(report)
+    assert "MA complete" in text and "too many to list here" not in text
+
+
+def test_html_shows_the_first_good_practices_and_says_how_many_there_are(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(render, "HTML_GOOD_PRACTICES_LIMIT", 2)
+    for n in range(3):
+        ActionFactory(plan=_draft_plan(), title=f"Practice {n}", is_good_practice=True)
+    report = build(_internal(formats=["html", "json", "xlsx"]))
+    html = file_bytes(report, "html").decode()
+    assert "The first 2 of 3 good practices." in html
+    assert "Practice 1" in html and "<td>Practice 2</td>" not in html
+    data = json.loads(file_bytes(report, "json"))
+    assert [g["title"] for g in data["good_practices"]] == [f"Practice {n}" for n in range(3)]
+    sheet = load_workbook(io.BytesIO(file_bytes(report, "xlsx")))["good_practices"]
+    assert sheet.max_row == 4
+
+
+def test_imrf_report_caps_the_action_titles_under_each_objective(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(render, "HTML_OBJECTIVE_TITLES_LIMIT", 1)
+    ActionFactory(plan=_draft_plan(), title="A third action")  # objectives 7 and 15
+    report = build(_internal(cycle=Cycle.objects.get(code="2022-imrf"), formats=["html", "json"]))
+    html = file_bytes(report, "html").decode()
+    assert html.count("and 2 more actions (see the annex in the XLSX, CSV and JSON files)") == 2
+    assert html.count("<li>Morocco: A third action</li>") == 2  # first in each list
+    objectives = {o["number"]: o for o in json.loads(file_bytes(report, "json"))["objectives"]}
+    assert objectives[7]["action_titles"] == [
+        "Morocco: A third action",
+        "Morocco: MA complete",
+        "Morocco: MA withdrawn",
+    ]
+    assert objectives[15]["action_titles"] == objectives[7]["action_titles"]
+    assert objectives[1]["action_titles"] == []
+
+
+def test_streamed_json_is_the_content_itself(known, monkeypatch, tmp_path):
+    """Read in chunks of two actions, written piece by piece: the same text as
+    json.dumps of the whole content, every action with its own commitments and objectives."""
+    from django.utils import translation
+
+    from reports import render
+
+    monkeypatch.setattr(content, "CHUNK_SIZE", 2)
+    for n in range(4):
+        action = ActionFactory(plan=_draft_plan(), title=f"Chunked {n}", links="R8.1")
+        action.objectives.set(action.objectives.filter(number=7) if n % 2 else [])
+    report = _internal(cycle=Cycle.objects.get(code="2022-imrf"), formats=["json"])
+    with translation.override("en"):
+        data = content.build(report)
+        render.write_json(data, tmp_path / "report.json")
+    expected = _materialised(data)
+    text = (tmp_path / "report.json").read_text(encoding="utf-8")
+    assert text == json.dumps(expected, ensure_ascii=False, indent=2)
+    actions = {a["title"]: a for a in expected["actions"]}
+    assert len(actions) == 6
+    assert [actions[f"Chunked {n}"]["objectives"] for n in range(4)] == [[], [7], [], [7]]
+    assert actions["Chunked 0"]["commitments"] == ["R8.1"]
+    assert actions["MA complete"]["commitments"] == ["R7a.2"]
+    assert actions["MA complete"]["objectives"] == [7, 15]
+
+
+def test_report_files_are_stored_with_their_sizes(known):
+    report = build(_internal())
+    stored = {f.format: f for f in report.files.all()}
+    assert set(stored) == {"csv", "html", "json", "pdf", "xlsx"}
+    for file_format, record in stored.items():
+        payload = record.file.read()
+        assert record.size == len(payload) > 0
+        assert record.file.name.endswith("." + {"csv": "zip"}.get(file_format, file_format))
+    assert stored["pdf"].file.open("rb").read(5) == b"%PDF-"
+    assert zipfile.is_zipfile(stored["csv"].file.path) and zipfile.is_zipfile(
+        stored["xlsx"].file.path
+    )
+
+
+def test_progress_keeps_moving_while_the_annex_is_written(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(content, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(render, "PROGRESS_EVERY", 1)
+    for n in range(8):
+        ActionFactory(plan=_draft_plan(), title=f"Step {n}")
+    calls = []
+    monkeypatch.setattr(services, "_set_progress", lambda pk, p, s: calls.append((p, str(s))))
+    report = build(_internal(formats=["csv", "json", "xlsx"]))
+    assert report.progress == 100
+    percents = [p for p, _stage in calls]
+    assert percents == sorted(percents) and percents[-1] < 100
+    for stage in ("Writing CSV", "Writing JSON", "Writing XLSX"):
+        assert len({p for p, s in calls if s == stage}) >= 5, calls
+
+
+def test_report_queries_do_not_grow_with_the_number_of_actions(known):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        Report.objects.all().delete()
+        report = _internal(formats=["json", "xlsx", "csv", "html"])
+        with CaptureQueriesContext(connection) as captured:
+            build(report)
+        return len(captured)
+
+    few = queries()
+    for n in range(40):
+        ActionFactory(plan=_draft_plan(), title=f"More {n}")
+    assert queries() == few
+
+
+def test_html_and_pdf_show_the_first_parliaments_and_point_to_the_files(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(render, "HTML_PARLIAMENTS_LIMIT", 10)
+    total = Parliament.objects.filter(is_ipu_member=True).count()
+    report = build(request(formats=["html", "pdf", "json"])[0])
+    html = file_bytes(report, "html").decode()
+    note = f"The first 10 of {total} parliaments. The full table is in the XLSX, CSV and JSON"
+    assert note in html and note in _pdf_text(report)
+    parliaments = html.split('id="parliaments"')[1].split("</table>")[0]
+    assert parliaments.count("<tr>") == 11  # the header and 10 parliaments
+    without_plan = json.loads(file_bytes(report, "json"))["parliaments_without_plan"]
+    assert f"and {len(without_plan) - 10} more (the full list is in" in html
+    assert len(json.loads(file_bytes(report, "json"))["parliaments"]) == total
