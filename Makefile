@@ -40,7 +40,7 @@ test: lint
 fuzz-api: $(VENV)/.installed-dev
 	bash .ci/fuzz-api
 
-$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+$(VENV)/.installed-bench: $(VENV)/.installed requirements-bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
