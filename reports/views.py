@@ -159,6 +159,9 @@ def cycle_deadlines():
     return selectors.plan_deadline(), Cycle.objects.filter(code=selectors.PROGRESS_CYCLE).first()
 
 
+# The overview shows the oldest submissions waiting; the review queue page has them all.
+REVIEW_QUEUE_SHOWN = 20
+
 OVERVIEW_PARTS = ("adoption", "compliance", "statuses", "overdue", "charts", "tables", "table_map")
 
 
@@ -240,6 +243,7 @@ def overview_parts(scope, today, with_queue):
                     for s in queue
                     if s.submitted_at
                 ],
+                limit=REVIEW_QUEUE_SHOWN,
             )
         )
     return {
