@@ -1,7 +1,8 @@
 """The benchmark's in-process side (run by bench/run.py with DATABASE_URL set):
 
     python bench/inproc.py prepare            accounts, a session per persona, a partner token
-    python bench/inproc.py queries TARGETS     queries per request (cold and warm cache) and the
+    python bench/inproc.py queries TARGETS     queries per request (cold: first after a data
+                                               change; warm: the next) and the
                                                raw SQL time of every query a page runs
 
 Prints one JSON object on stdout.
@@ -22,11 +23,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from compact_tracker import pagecache  # noqa: E402
 from parliaments.models import Parliament, Profile, Role  # noqa: E402
 from parliaments.services import api_token_create  # noqa: E402
 
@@ -84,9 +85,11 @@ def queries(targets, creds):
     result = {}
     for target in targets:
         client = _client(target["persona"], creds)
-        cache.clear()
+        pagecache.data_changed()  # as after any change: every cached page is stale
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as cold:
             response = client.get(target["path"])
+        cold_ms = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{target['path']} answered {response.status_code}")
         with CaptureQueriesContext(connection) as warm:
@@ -98,6 +101,7 @@ def queries(targets, creds):
         ]
         slowest = max(timings, default=(0.0, ""))
         result[target["name"]] = {
+            "cold_ms": round(cold_ms, 1),
             "queries_cold": len(cold.captured_queries),
             "queries_warm": len(warm.captured_queries),
             "sql_total_ms": round(sum(ms for ms, _sql in timings), 2),
