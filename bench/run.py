@@ -7,8 +7,9 @@ when a budget is missed (2 when PostgreSQL or Redis is not there).
 
 Environment: BENCH_DATABASE_URL (a PostgreSQL server; default
 postgres://postgres@127.0.0.1:5432/postgres; databases compact_tracker_bench_s1 and _s10
-are dropped and recreated next to it), BENCH_REDIS_URL (default redis://127.0.0.1:6379/14:
-the cache and the Celery broker of the benchmark's server and worker).
+are dropped and recreated next to it), BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/14: the cache and the Celery broker of the benchmark's servers and
+worker; S10 uses the next database, 15).
 """
 
 import argparse
@@ -105,10 +106,15 @@ class Scale:
         self.size = SCALES[name]
         self.db = f"compact_tracker_bench_{name.lower()}"
         server = args.database_url.rsplit("/", 1)[0]
+        # Each scale has its own Redis database (cache and broker): the servers of both
+        # scales run at once and must not share cached pages.
+        redis = urlsplit(args.redis_url)
+        index = int(redis.path.strip("/") or 0) + list(SCALES).index(name)
+        self.redis_url = redis._replace(path=f"/{index}").geturl()
         self.env = dict(
             os.environ,
             DATABASE_URL=f"{server}/{self.db}",
-            REDIS_URL=args.redis_url,
+            REDIS_URL=self.redis_url,
             DEBUG="0",
             SECRET_KEY="bench-only-not-a-real-secret-key-" + "x" * 32,
             ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -251,37 +257,6 @@ class Scale:
             return {"Cookie": f"sessionid={creds['sessions'][persona]}"}
         return {}
 
-    def latency(self, creds):
-        """p50 and p95 per request. Requests are interleaved, one of each per round, so a
-        passing disturbance of the machine (a checkpoint, a cron job) weighs on every
-        request alike, the floor included, rather than on whichever was being measured."""
-        targets = [
-            (name, path, self.headers(persona, creds)) for name, _l, path, persona, _k in TARGETS
-        ]
-        for _name, path, headers in targets:
-            for _ in range(self.args.warmup):
-                status, _response = self.get(path, headers)
-                if status != 200:
-                    raise RuntimeError(f"{path} answered {status}")
-        samples = {name: [] for name, _path, _headers in targets}
-        for _ in range(self.args.requests):
-            for name, path, headers in targets:
-                started = time.perf_counter()
-                status, _response = self.get(path, headers)
-                samples[name].append((time.perf_counter() - started) * 1000)
-                if status != 200:
-                    raise RuntimeError(f"{path} answered {status}")
-        results = {}
-        for name, times in samples.items():
-            times.sort()
-            results[name] = {
-                "p50_ms": round(statistics.median(times), 2),
-                "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
-                "requests": len(times),
-            }
-            log(f"{self.name}: {name:24} p50 {results[name]['p50_ms']:8.2f} ms")
-        return results
-
     def report(self):
         """The global 2021 report in every format, built by a real Celery worker (solo pool:
         the task runs in the process whose peak RSS is read)."""
@@ -396,11 +371,12 @@ class Scale:
             f"p95 {total['95%']} ms"
         )
 
-    def run(self):
+    def setup(self):
+        """The database with its data, the accounts, and the query counts."""
         log(f"{self.name}: database {self.db}")
         self.create_database()
         self.generate()
-        creds = self.inproc("prepare")
+        self.creds = self.inproc("prepare")
         targets_file = self.workdir / f"targets-{self.name}.json"
         targets_file.write_text(
             json.dumps(
@@ -409,23 +385,72 @@ class Scale:
                         {"name": name, "path": path, "persona": persona}
                         for name, _l, path, persona, _k in TARGETS
                     ],
-                    "creds": creds,
+                    "creds": self.creds,
                 }
             )
         )
-        queries = self.inproc("queries", str(targets_file))
-        try:
-            self.serve()
-            latency = self.latency(creds)
-            self.result["targets"] = {
-                name: {**latency[name], **queries[name]} for name, *_rest in TARGETS
+        self.queries = self.inproc("queries", str(targets_file))
+
+
+def measure_latency(scales, args):
+    """p50 and p95 of every request at every scale. All scales are served at once and the
+    requests interleaved, one of each per round, so a passing disturbance of the machine
+    (a checkpoint, a noisy neighbour of this virtual machine) weighs on every request and
+    every scale alike, the floor included; the growth from S1 to S10 then compares like
+    with like. The floor is also measured alone, in a tight loop, for reference."""
+    targets = [
+        (scale, name, path, scale.headers(persona, scale.creds))
+        for scale in scales
+        for name, _l, path, persona, _k in TARGETS
+    ]
+    for scale, _name, path, headers in targets:
+        for _ in range(args.warmup):
+            status, _response = scale.get(path, headers)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+    samples = {(scale.name, name): [] for scale, name, _p, _h in targets}
+    for _ in range(args.requests):
+        for scale, name, path, headers in targets:
+            started = time.perf_counter()
+            status, _response = scale.get(path, headers)
+            samples[(scale.name, name)].append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+    for scale in scales:
+        alone = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            scale.get("/livez", {})
+            alone.append((time.perf_counter() - started) * 1000)
+        scale.result["floor_alone_p50_ms"] = round(statistics.median(alone), 2)
+        scale.result["targets"] = {}
+        for name, *_rest in TARGETS:
+            times = sorted(samples[(scale.name, name)])
+            scale.result["targets"][name] = {
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+                "requests": len(times),
+                **scale.queries[name],
             }
-            self.report()
-            if self.args.load_seconds:
-                self.load(creds)
-        finally:
-            self.stop_all()
-        return self.result
+            log(f"{scale.name}: {name:24} p50 {scale.result['targets'][name]['p50_ms']:8.2f} ms")
+
+
+def run_scales(names, args, workdir):
+    scales = [Scale(name, args, workdir) for name in names]
+    for scale in scales:
+        scale.setup()
+    try:
+        for scale in scales:
+            scale.serve()
+        measure_latency(scales, args)
+        for scale in scales:
+            scale.report()
+            if args.load_seconds:
+                scale.load(scale.creds)
+    finally:
+        for scale in scales:
+            scale.stop_all()
+    return {scale.name: scale.result for scale in scales}
 
 
 # --- budgets -----------------------------------------------------------------------------
@@ -528,9 +553,11 @@ def markdown(results, checks):
         f"{results['machine']['cores']} cores, {results['machine']['memory']} "
         f"({results['machine']['os']}, Python {results['machine']['python']}, "
         f"{results.get('postgresql', 'PostgreSQL')}). The app runs under gunicorn with 2 sync "
-        "workers, DEBUG off, Redis cache; latency is measured by one client, sequentially, "
-        f"over {results['requests']} requests per page after {results['warmup']} warm-up "
-        "requests. Budgets: `bench/budgets.toml`, explained in the README.",
+        "workers, DEBUG off, Redis cache; latency is measured by one client, one request at a "
+        f"time, {results['requests']} requests per page after {results['warmup']} warm-up "
+        "requests; both scales are served at once and every request of both is taken in "
+        "turn, round after round, so the machine's ups and downs weigh on all alike. "
+        "Budgets: `bench/budgets.toml`, explained in the README.",
         "",
         "*Queries* are counted in the same code run in-process: *cold* is the first request "
         "after the cache is emptied (what the first reader after a change pays), *warm* the "
@@ -548,7 +575,8 @@ def markdown(results, checks):
             f"actions × {size['updates_per_action']} updates",
             "",
             f"Generator: {generator['total_rows']:,} rows in {generator['seconds']} s "
-            f"({generator['rows_per_second']:,} rows/s).",
+            f"({generator['rows_per_second']:,} rows/s). Floor view measured alone, in a tight "
+            f"loop: p50 {data.get('floor_alone_p50_ms', 0):.2f} ms.",
             "",
             "| Request | Queries (cold / warm) | p50 ms | p95 ms | p50 ÷ floor "
             "| Cold ms | SQL, main query ms | SQL, all queries ms |",
@@ -670,8 +698,7 @@ def main():
         with psycopg2.connect(args.database_url) as connection, connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             results["postgresql"] = "PostgreSQL " + cursor.fetchone()[0].split()[0]
-        for name in scales:
-            results["scales"][name] = Scale(name, args, workdir).run()
+        results["scales"] = run_scales(scales, args, workdir)
     except RuntimeError as error:
         print(f"bench: {error}", file=sys.stderr)
         print(f"bench: logs in {workdir}", file=sys.stderr)
