@@ -6,8 +6,8 @@ objectives or commitments) replaces the *data version*, a random token kept in t
 cached sections are keyed by it, so a change makes every one of them stale at once and the
 next request computes fresh figures. The version is replaced when the change is made and
 again when its transaction commits, so a page computed in between from uncommitted data is
-never served afterwards. Bulk writes that send no signals (the scale-data generator) call
-`data_changed()` themselves.
+never served afterwards. Writes that send no signals (QuerySet.update, bulk inserts: the
+good-practice star, the reference-data loader, the scale-data generator) call `changed()`.
 
 The cache must be shared by all processes serving the app: settings use Redis whenever
 REDIS_URL is set (always in production), the per-process memory cache otherwise.
@@ -20,6 +20,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -41,17 +42,25 @@ def data_changed():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def on_data_change(sender, **kwargs):
-    """Signal receiver: stale now, and again once the transaction commits."""
+def changed():
+    """Stale now, and again once the transaction commits. Model signals call it; so must
+    any write that sends none (QuerySet.update, bulk_create, bulk_update)."""
     data_changed()
     transaction.on_commit(data_changed)
 
 
+def on_data_change(sender, **kwargs):
+    """Signal receiver for the watched models."""
+    changed()
+
+
 def section_key(request, name=""):
     """The key of a page's cached section: the data version, the path, every query
-    parameter (filters, sort, page) and the language."""
+    parameter (filters, sort, page), the language and the day."""
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
-    raw = json.dumps([name, request.path, query, get_language()])
+    # The day, too: pages count days overdue and days waiting.
+    today = timezone.localdate().isoformat()
+    raw = json.dumps([name, request.path, query, get_language(), today])
     return f"{data_version()}-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 

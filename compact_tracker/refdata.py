@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from compact_tracker import pagecache
+
 _MISSING = object()
 
 
@@ -122,6 +124,8 @@ def sync_reference_rows(model, *, key, rows, fk=None, m2m=None):
     model.objects.bulk_create(to_create)
     if to_update:
         model.objects.bulk_update(to_update, sorted(update_fields))
+    if to_create or to_update:
+        pagecache.changed()  # bulk writes send no signal
     for obj, name, keys in m2m_writes:
         getattr(obj, name).set([m2m[name][k] for k in keys])
     return result

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compact_tracker import pagecache
 from compact_tracker.refdata import sync_reference_rows
 from parliaments.models import (
     PARLIAMENT_ROLES,
@@ -205,6 +206,7 @@ def action_set_good_practice(*, actor, action, value):
     """Star (or unstar) an action as a good practice: the secretariat's call. The star
     is written on the draft and, when it exists, on the published copy at once."""
     Action.objects.filter(uid=action.uid).update(is_good_practice=value)
+    pagecache.changed()  # a queryset update sends no signal
     copy = Action.objects.filter(uid=action.uid, is_published_copy=True).first()
     if copy is not None:
         PublicationChange.objects.create(

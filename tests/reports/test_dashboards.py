@@ -320,3 +320,33 @@ def test_a_cached_dashboard_shows_a_change_at_once(known):
     ActionFactory(plan=plan, title="Inquiry into the detention of migrant children")
     assert pagecache.data_version() != version
     assert "<td>KE</td>" in section()
+
+
+def test_starring_a_good_practice_shows_on_the_cached_dashboard_at_once(known):
+    """The star is a queryset update (no model signal): it still makes the pages stale."""
+    from parliaments.models import Action
+
+    client = known["client"]
+    before = client.get("/dashboard/objectives/7/").content.decode()
+    assert "No action starred as a good practice yet" in before
+    action = Action.objects.drafts().get(title="MA complete")
+    services.action_set_good_practice(actor=known["reviewer"], action=action, value=True)
+    after = client.get("/dashboard/objectives/7/").content.decode()
+    assert "No action starred as a good practice yet" not in after
+    assert ">MA complete</a>" in after
+
+
+def test_cached_pages_are_keyed_by_the_day(known, monkeypatch):
+    """Days overdue and days waiting change at midnight even when the data does not."""
+    import datetime
+
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from compact_tracker import pagecache
+
+    request = RequestFactory().get("/dashboard/")
+    today = pagecache.section_key(request)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
+    assert pagecache.section_key(request) != today
