@@ -125,6 +125,12 @@ class _Progress:
         self(self.start + int((self.end - self.start) * done), self.stage)
 
 
+def _done_label(language):
+    """The last stage, in the report's language like the stages before it."""
+    with translation.override(language):
+        return _("Done")
+
+
 def report_build(report_id, task_id=""):
     """Build every format of a queued report. The row is claimed by a conditional update:
     queued -> running, or running -> running again for the redelivery of the same task
@@ -172,7 +178,7 @@ def report_build(report_id, task_id=""):
             Report.objects.filter(pk=report_id).update(
                 status=Report.Status.SUCCEEDED,
                 progress=100,
-                stage=_("Done"),
+                stage=_done_label(report.language),
                 finished_at=timezone.now(),
                 error="",
             )

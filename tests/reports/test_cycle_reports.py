@@ -737,3 +737,8 @@ def test_html_and_pdf_show_the_first_parliaments_and_point_to_the_files(known, m
     without_plan = json.loads(file_bytes(report, "json"))["parliaments_without_plan"]
     assert f"and {len(without_plan) - 10} more (the full list is in" in html
     assert len(json.loads(file_bytes(report, "json"))["parliaments"]) == total
+
+
+def test_a_french_report_ends_with_its_stage_in_french(known):
+    report = build(request(language="fr", formats=["json"])[0])
+    assert report.status == "succeeded" and report.stage == "Terminé"
