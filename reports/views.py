@@ -417,9 +417,25 @@ def _acting_parts(scope, actions, completion_title):
             ]
         ),
         "good_practice_count": good_practices.count(),
-        "completion_chart": json.dumps(
-            charts.category_bar(completion, completion_title, charts.COMPLETION_COLOURS)
-        ),
+        "charts": {
+            "completion": json.dumps(
+                charts.category_bar(completion, completion_title, charts.COMPLETION_COLOURS)
+            )
+        },
+        "tables": [
+            Table(
+                "parliaments",
+                _("Parliaments acting on it"),
+                [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
+                per_parliament,
+            ),
+            Table(
+                "completion",
+                _("Completion of the actions"),
+                [_("Completion"), _("Actions")],
+                [(label, n) for _v, label, n in completion],
+            ),
+        ],
     }
 
 
@@ -455,26 +471,9 @@ class ObjectiveView(DashboardView):
             "yes": (_("Acts on this objective"), "#1f6fb2"),
             "no": (_("No action yet"), "#c9ced3"),
         }
-        parts["charts"] = {
-            "completion": parts.pop("completion_chart"),
-            "map": json.dumps(
-                charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
-            ),
-        }
-        parts["tables"] = [
-            Table(
-                "parliaments",
-                _("Parliaments acting on it"),
-                [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
-                parts["per_parliament"],
-            ),
-            Table(
-                "completion",
-                _("Completion of the actions"),
-                [_("Completion"), _("Actions")],
-                [(label, n) for _v, label, n in parts["completion"]],
-            ),
-        ]
+        parts["charts"]["map"] = json.dumps(
+            charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
+        )
         return parts
 
 
@@ -501,27 +500,14 @@ class CommitmentView(DashboardView):
                 commitments=commitment
             )
         ]
-        parts["charts"] = {"completion": parts.pop("completion_chart")}
-        parts["tables"] = [
-            Table(
-                "parliaments",
-                _("Parliaments acting on it"),
-                [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
-                parts["per_parliament"],
-            ),
-            Table(
-                "completion",
-                _("Completion of the actions"),
-                [_("Completion"), _("Actions")],
-                [(label, n) for _v, label, n in parts["completion"]],
-            ),
+        parts["tables"].append(
             Table(
                 "ratifications",
                 _("Ratification actions by instrument"),
                 [_("Parliament"), "ISO", _("Instrument"), _("Completion")],
                 parts["ratifications"],
-            ),
-        ]
+            )
+        )
         return parts
 
 
