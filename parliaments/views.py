@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from commitments.models import Cycle
@@ -108,17 +108,17 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         parliament = _own_parliament(self.request.user)
-        today = timezone.localdate()
-        cycle, days_left = selectors.next_due(parliament, today)
         user = self.request.user
 
         def parts():
-            actions = selectors.action_list(user).filter(
-                is_published_copy=False, parliament=parliament
-            )
+            cycle, days_left = selectors.next_due(parliament, timezone.localdate())
+            actions = selectors.action_list(user).drafts().filter(parliament=parliament)
             table = ActionTable(actions, detail_url=workspace_action_url, exclude=["parliament"])
-            table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+            RequestConfig(self.request, paginate={"per_page": LIST_PAGE_SIZE}).configure(table)
             return {
+                "next_cycle": cycle,
+                "days_left": days_left,
+                "days_overdue": -days_left if days_left is not None else None,
                 "plan": selectors.current_plan(parliament),
                 "submissions": list(selectors.parliament_submissions(parliament)),
                 "table": table,
@@ -126,16 +126,13 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
             }
 
         # The page's content is the same for all the parliament's staff: it is rendered
-        # once per data version (and day, for the days left) and kept in the cache.
-        key = pagecache.section_key(self.request, f"workspace:{parliament.pk}:{today}")
+        # once per data version and day (pagecache.section_key) and kept in the cache.
+        names = ["next_cycle", "days_left", "days_overdue", "plan", "submissions", "table"]
         return super().get_context_data(
             parliament=parliament,
-            next_cycle=cycle,
-            days_left=days_left,
-            days_overdue=-days_left if days_left is not None else None,
             section_timeout=pagecache.TIMEOUT,
-            section_key=key,
-            **pagecache.lazy_parts(parts, ["plan", "submissions", "table", "activity"]),
+            section_key=pagecache.section_key(self.request, f"workspace:{parliament.pk}"),
+            **pagecache.lazy_parts(parts, [*names, "activity"]),
             **kwargs,
         )
 
@@ -561,7 +558,7 @@ class PublicParliamentView(TemplateView):
         parliament = get_object_or_404(Parliament, iso2=self.kwargs["iso2"].upper())
         actions = selectors.action_list(None).filter(parliament=parliament)
         table = ActionTable(actions, detail_url=public_action_url, exclude=["parliament"])
-        table.paginate(page=self.request.GET.get("page", 1), per_page=LIST_PAGE_SIZE)
+        RequestConfig(self.request, paginate={"per_page": LIST_PAGE_SIZE}).configure(table)
         return super().get_context_data(
             parliament=parliament,
             plan=selectors.current_plan(parliament, published=True),

@@ -461,3 +461,19 @@ def test_star_never_redirects_to_another_site(world):
         f"/workspace/actions/{action.pk}/star/", {"value": "1", "next": "https://evil.example/"}
     )
     assert response["Location"] == f"/workspace/actions/{action.pk}/"
+
+
+def test_action_tables_take_any_page_number_and_sort_by_their_headers(world):
+    """A bad ?page= shows the nearest page, not an error; column headers sort."""
+    _bulk_actions("MA", 30)
+    services.submission_accept(actor=world["users"]["secretariat"], submission=world["submission"])
+    for persona, path in (("anonymous", "/parliaments/MA/"), ("editor", "/workspace/")):
+        client = world["clients"][persona]
+        for page in ("abc", "99", "-1"):
+            response = client.get(f"{path}?page={page}")
+            assert response.status_code == 200, (path, page)
+    editor = world["clients"]["editor"]
+    ascending = editor.get("/workspace/?sort=title").content.decode()
+    descending = editor.get("/workspace/?sort=-title").content.decode()
+    assert ascending.index("Bulk action 0<") < ascending.index("Bulk action 1<")
+    assert "Bulk action 9<" in descending and "Bulk action 0<" not in descending
