@@ -10,7 +10,6 @@ from parliaments.models import Submission
 
 @shared_task(
     bind=True,
-    acks_late=True,
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
     retry_backoff=30,
     retry_backoff_max=900,

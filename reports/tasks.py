@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import OperationalError
 
 from reports import services
@@ -10,17 +11,12 @@ from reports.models import Report
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=20 * 60,
-    time_limit=25 * 60,
-    max_retries=3,
-)
+@shared_task(bind=True, max_retries=3)
 def build_report(self, report_id):
     """Build a queued report. The redelivery of this same task after its worker died
-    (acks_late + reject_on_worker_lost) reclaims the row; any other duplicate does nothing."""
+    (acks_late + reject_on_worker_lost, set for every task in settings, as are the time
+    limits the broker's visibility timeout is derived from) reclaims the row; any other
+    duplicate does nothing."""
     try:
         return services.report_build(report_id, task_id=self.request.id or "")
     except TRANSIENT as error:
@@ -39,19 +35,19 @@ def build_report(self, report_id):
         raise
 
 
-@shared_task(acks_late=True)
+@shared_task
 def sweep_queued_reports():
     """Beat: re-send reports left queued (the broker was down when they were requested)."""
     return services.reports_sweep()
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=60)
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=60)
 def send_reminders():
     """Beat, daily: reminders before due dates and while overdue, each sent once."""
     return services.reminders_send()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def build_cycle_reports():
     """Beat, nightly: refresh the global report of the current cycle, and build each
     cycle's global report on its due date (reused when the data did not change)."""
@@ -65,12 +61,12 @@ def build_cycle_reports():
     if current is not None:
         cycles.add(current)
     for cycle in cycles:
-        for language in ("en", "fr"):
+        for language, _name in settings.LANGUAGES:
             services.report_request(
                 actor=None,
                 cycle=cycle,
-                scope="global",
+                scope=Report.Scope.GLOBAL,
                 language=language,
-                formats=["pdf", "xlsx", "csv", "json", "html"],
+                formats=Report.FORMATS,
             )
     return len(cycles)

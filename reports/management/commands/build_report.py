@@ -3,6 +3,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import Cycle
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--internal", action="store_true", help="A parliament's own report with drafts."
         )
-        parser.add_argument("--language", default="en", choices=["en", "fr"])
+        parser.add_argument(
+            "--language", default="en", choices=[code for code, _name in settings.LANGUAGES]
+        )
         parser.add_argument(
             "--formats",
             default="pdf,xlsx,csv,json",
