@@ -147,18 +147,23 @@ def report_compliance(scope, cycle):
     )
 
 
-def actions_by(scope, field, choices):
-    """[(value, label, count)] for every choice, zeros included, in the choices' order."""
-    counts = dict(scope.actions().values_list(field).annotate(n=Count("pk")).order_by())
+def count_by(actions, field, choices):
+    """[(value, label, count)] over the `actions` queryset for every choice of `field`,
+    zeros included, in the choices' order. Distinct: `actions` may be joined to links."""
+    counts = dict(actions.values_list(field).annotate(n=Count("pk", distinct=True)).order_by())
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
-def completion_distribution(scope):
-    return actions_by(scope, "completion", Completion.choices)
+def completion_distribution(scope_or_actions):
+    """By completion, for a Scope's actions or for a queryset of actions."""
+    actions = (
+        scope_or_actions.actions() if isinstance(scope_or_actions, Scope) else scope_or_actions
+    )
+    return count_by(actions, "completion", Completion.choices)
 
 
 def type_distribution(scope):
-    return actions_by(scope, "action_type", ActionType.choices)
+    return count_by(scope.actions(), "action_type", ActionType.choices)
 
 
 def updates_per_quarter(scope):
@@ -276,15 +281,24 @@ def coverage(scope, axis):
     return columns, rows
 
 
-def objective_parliaments(scope, number):
-    """Per parliament acting on objective `number`: actions and best completion."""
-    return (
-        scope.actions()
-        .filter(objectives__number=number)
-        .values("parliament__iso2", "parliament__name")
+def acting_parliaments(actions):
+    """[(name, iso2, actions, best completion label)] per parliament acting in `actions`
+    (e.g. the actions on one objective), by name: one aggregate query."""
+    rows = (
+        actions.values("parliament__iso2", "parliament__name")
         .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
         .order_by("parliament__name")
     )
+    labels = dict(Completion.choices)
+    return [
+        (
+            r["parliament__name"],
+            r["parliament__iso2"],
+            r["n"],
+            labels.get(RANK_TO_COMPLETION.get(r["best"])),
+        )
+        for r in rows
+    ]
 
 
 def ratifications_by_instrument(scope):
@@ -295,6 +309,22 @@ def ratifications_by_instrument(scope):
         .filter(action_type=ActionType.RATIFICATION, instrument__isnull=False)
         .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
         .order_by("instrument__code", "parliament__name")
+    )
+
+
+def report_versions(report, queryset=None):
+    """Every version of `report`: same cycle, scope, region, parliament, kind and language
+    (from `queryset`, e.g. the reports someone may see; all reports by default)."""
+    from reports.models import Report
+
+    queryset = Report.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        cycle=report.cycle,
+        scope=report.scope,
+        region=report.region,
+        parliament=report.parliament,
+        internal=report.internal,
+        language=report.language,
     )
 
 

@@ -26,17 +26,6 @@ class ReportError(Exception):
     """A report cannot be built; the message is shown to users."""
 
 
-def _same_target(report):
-    return Report.objects.filter(
-        cycle=report.cycle,
-        scope=report.scope,
-        region=report.region,
-        parliament=report.parliament,
-        internal=report.internal,
-        language=report.language,
-    )
-
-
 @transaction.atomic
 def report_request(
     *, actor, cycle, scope, language, formats, region="", parliament=None, internal=False
@@ -61,7 +50,7 @@ def report_request(
     )
     report.full_clean(exclude=["checksum", "version"])
     report.checksum = content.data_checksum(report)
-    same = _same_target(report)
+    same = selectors.report_versions(report)
     reusable = (
         same.filter(
             Q(status=Report.Status.SUCCEEDED, checksum=report.checksum)

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,7 +23,7 @@ from commitments.models import Commitment, Cycle, Objective
 from compact_tracker import pagecache
 from parliaments import permissions
 from parliaments import selectors as parliament_selectors
-from parliaments.models import Completion, Parliament, PlanOfAction, Region, Submission
+from parliaments.models import Completion, Parliament, Region, Submission
 from reports import charts, exports, selectors
 from reports import services as report_services
 from reports.filters import DashboardFilterSet
@@ -36,30 +35,8 @@ COMPLETION_LABELS = dict(Completion.choices)
 REGION_LABELS = dict(Region.choices)
 
 
-def _best_label(rank):
-    return COMPLETION_LABELS.get(selectors.RANK_TO_COMPLETION.get(rank))
-
-
 def _status_rows(counts, labels):
     return [(key, labels[key], counts[key]) for key in ("on_time", "late", "none")]
-
-
-def _distribution(queryset, field, choices):
-    """[(value, label, count)] for every choice of `field` over `queryset`, zeros included."""
-    counts = dict(queryset.values_list(field).annotate(n=Count("pk", distinct=True)).order_by())
-    return [(value, label, counts.get(value, 0)) for value, label in choices]
-
-
-def _per_parliament(actions):
-    """(name, iso2, actions, best completion) per parliament, from one aggregate query."""
-    rows = (
-        actions.values("parliament__iso2", "parliament__name")
-        .annotate(n=Count("pk", distinct=True), best=Max(selectors.COMPLETION_RANK_SQL))
-        .order_by("parliament__name")
-    )
-    return [
-        (r["parliament__name"], r["parliament__iso2"], r["n"], _best_label(r["best"])) for r in rows
-    ]
 
 
 # Longest table a dashboard shows; longer ones show their first rows and are downloaded
@@ -402,11 +379,11 @@ class CoverageView(DashboardView):
         return {"matrices": matrices, "tables": tables, "page": page}
 
 
-def _acting_parts(scope, actions, completion_title):
+def _acting_parts(actions):
     """Per parliament and completion of `actions`, with their good practices (shared by the
     objective and commitment pages)."""
-    per_parliament = _per_parliament(actions)
-    completion = _distribution(actions, "completion", Completion.choices)
+    per_parliament = selectors.acting_parliaments(actions)
+    completion = selectors.completion_distribution(actions)
     good_practices = actions.filter(is_good_practice=True)
     return {
         "per_parliament": per_parliament,
@@ -419,7 +396,9 @@ def _acting_parts(scope, actions, completion_title):
         "good_practice_count": good_practices.count(),
         "charts": {
             "completion": json.dumps(
-                charts.category_bar(completion, completion_title, charts.COMPLETION_COLOURS)
+                charts.category_bar(
+                    completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
+                )
             )
         },
         "tables": [
@@ -460,12 +439,11 @@ class ObjectiveView(DashboardView):
     def parts(self, context):
         scope, objective = context["scope"], context["objective"]
         actions = scope.actions().filter(objectives=objective)
-        parts = _acting_parts(scope, actions, _("Completion of the actions"))
+        parts = _acting_parts(actions)
         acting = {iso2 for _name, iso2, _n, _best in parts["per_parliament"]}
-        deadline, _progress_cycle = cycle_deadlines()
         statuses = [
             {**row, "acting": "yes" if row["iso2"] in acting else "no"}
-            for row in selectors.parliament_statuses(scope, deadline, None)
+            for row in scope.parliaments().order_by("name").values("iso2", "iso_numeric", "name")
         ]
         legend = {
             "yes": (_("Acts on this objective"), "#1f6fb2"),
@@ -493,7 +471,7 @@ class CommitmentView(DashboardView):
     def parts(self, context):
         scope, commitment = context["scope"], context["commitment"]
         actions = scope.actions().filter(commitments=commitment)
-        parts = _acting_parts(scope, actions, _("Completion of the actions"))
+        parts = _acting_parts(actions)
         parts["ratifications"] = [
             (name, iso2, code, COMPLETION_LABELS.get(level))
             for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(
@@ -525,16 +503,14 @@ class ParliamentView(DashboardView):
 
     def parts(self, context):
         scope, parliament = context["scope"], context["parliament"]
-        plan = PlanOfAction.objects.filter(
-            parliament=parliament, is_current=True, is_published_copy=False
-        ).first()
-        actions = list(scope.actions().select_related("instrument").order_by("title"))
+        plan = parliament_selectors.current_plan(parliament)
+        actions = list(scope.actions().order_by("title"))
         history = list(
             Submission.history.filter(parliament=parliament)
             .select_related("cycle", "history_user")
             .order_by("-history_date")[:50]
         )
-        completion = _distribution(scope.actions(), "completion", Completion.choices)
+        completion = selectors.completion_distribution(scope)
         return {
             "plan": plan,
             "actions": actions,
@@ -643,18 +619,9 @@ class ReportDetailView(TemplateView):
         report = get_object_or_404(
             selectors.report_visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-        versions = (
-            selectors.report_visible_to(self.request.user)
-            .filter(
-                cycle=report.cycle,
-                scope=report.scope,
-                region=report.region,
-                parliament=report.parliament,
-                internal=report.internal,
-                language=report.language,
-            )
-            .order_by("-version")
-        )
+        versions = selectors.report_versions(
+            report, selectors.report_visible_to(self.request.user)
+        ).order_by("-version")
         return super().get_context_data(
             report=report,
             versions=versions,
