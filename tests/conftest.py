@@ -21,6 +21,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+def _ci_needs(what, reason):
+    """Skip locally when `what` is missing; fail under CI=true, where it must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs {what}: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def broker_url(settings):
+    """The Redis a real Celery worker uses: REDIS_URL (PostgreSQL and Redis in CI)."""
+    if not settings.REDIS_URL:
+        _ci_needs("REDIS_URL", "REDIS_URL unset: no broker for a worker")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def shared_test_database(settings):
+    """A worker process needs a test database it can open too: not in-memory SQLite."""
+    from django.db import connection
+
+    if "sqlite" in connection.settings_dict["ENGINE"]:
+        _ci_needs("DATABASE_URL on PostgreSQL", "a worker cannot share an in-memory SQLite DB")
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """Reference data for tests whose database is flushed between tests."""

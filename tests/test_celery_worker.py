@@ -26,10 +26,7 @@ def test_ping_returns_pong_when_called_directly():
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(
-    not settings.REDIS_URL, reason="REDIS_URL unset: the embedded default has no broker"
-)
-def test_ping_completes_through_a_real_worker():
+def test_ping_completes_through_a_real_worker(broker_url):
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
