@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
@@ -76,11 +77,18 @@ class PlanForm(VersionedForm):
 
 class CommitmentChoiceWidget(forms.CheckboxSelectMultiple):
     """Each commitment checkbox carries the objectives it serves, so the form can
-    suggest them (static/js/action-form.js)."""
+    suggest them (static/js/action-form.js). The links are read when the widget is drawn,
+    not when a form is only validated (the spreadsheet import validates one per row)."""
 
-    def __init__(self, *args, objectives_by_commitment=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.objectives_by_commitment = objectives_by_commitment or {}
+    @cached_property
+    def objectives_by_commitment(self):
+        by_commitment = {}
+        links = Commitment.objectives.through.objects.values_list(
+            "commitment_id", "objective__number"
+        )
+        for commitment_id, number in links:
+            by_commitment.setdefault(commitment_id, []).append(number)
+        return by_commitment
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
@@ -131,16 +139,8 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        links = Commitment.objectives.through.objects.values_list(
-            "commitment_id", "objective__number"
-        )
-        by_commitment = {}
-        for commitment_id, number in links:
-            by_commitment.setdefault(commitment_id, []).append(number)
         field = self.fields["commitments"]
-        field.widget = CommitmentChoiceWidget(
-            objectives_by_commitment=by_commitment, attrs={"class": "commitment-choices"}
-        )
+        field.widget = CommitmentChoiceWidget(attrs={"class": "commitment-choices"})
         field.widget.choices = field.choices
         self.fields["commitments"].label_from_instance = lambda c: f"{c.code} — {c.title}"
         self.fields["objectives"].label_from_instance = lambda o: f"{o.number}. {o.localized_title}"

@@ -131,3 +131,15 @@ def test_other_parliaments_rows_are_not_found(other_parliament_client, editor_cl
     book = download(editor_client)
     html = upload(other_parliament_client, book).content.decode()
     assert "No action of your parliament has this id." in html
+
+
+def test_an_action_form_reads_the_commitment_links_only_when_drawn(django_assert_num_queries):
+    """The import validates one form per row: building one must not query; drawing it
+    reads the commitments and, once, their links to objectives for the suggestions."""
+    from parliaments.forms import ActionForm
+
+    with django_assert_num_queries(0):
+        form = ActionForm()
+    with django_assert_num_queries(2):
+        html = str(form["commitments"])
+    assert 'data-objectives="' in html
