@@ -53,8 +53,9 @@ def can_submit_for(user, parliament):
     return role_of(user) == Role.FOCAL_POINT and can_edit_parliament(user, parliament)
 
 
-def can_view_workspace(user, parliament):
-    return is_secretariat(user) or can_edit_parliament(user, parliament)
+def can_use_workspace(user):
+    """Draft lists and report requests: the secretariat and parliaments' staff."""
+    return is_secretariat(user) or is_parliament_staff(user)
 
 
 def can_review(user):
@@ -66,4 +67,21 @@ def can_star_good_practice(user):
 
 
 def can_invite(user):
+    return is_secretariat(user)
+
+
+def can_request_report(user, *, scope=None, parliament=None, internal=False):
+    """The secretariat requests any report; a parliament's staff only their own
+    parliament's internal report. Without a scope: may this person request any report?"""
+    if is_secretariat(user):
+        return True
+    own = parliament_of(user)
+    if own is None:
+        return False
+    if scope is None:
+        return True
+    return scope == "parliament" and internal and parliament is not None and parliament == own
+
+
+def can_retry_report(user):
     return is_secretariat(user)

@@ -69,8 +69,8 @@ def _require_edit(user, parliament):
         raise PermissionDenied(_("Only this parliament's editors and focal point can change it."))
 
 
-def _require_secretariat(user):
-    if not permissions.is_secretariat(user):
+def _require_reviewer(user):
+    if not permissions.can_review(user):
         raise PermissionDenied(_("This page is for the IPU secretariat."))
 
 
@@ -216,7 +216,7 @@ class ActionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
 
     def get_queryset(self):
         user = self.request.user
-        if not (permissions.is_secretariat(user) or permissions.is_parliament_staff(user)):
+        if not permissions.can_use_workspace(user):
             raise PermissionDenied(_("Your account reads published actions: see “Actions”."))
         return selectors.action_list(user).filter(is_published_copy=False)
 
@@ -347,7 +347,8 @@ class ActionDetailView(LoginRequiredMixin, TemplateView):
 
 class ActionStarView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        _require_secretariat(request.user)
+        if not permissions.can_star_good_practice(request.user):
+            raise PermissionDenied(_("This page is for the IPU secretariat."))
         action = _draft_or_404(selectors.action_visible_to(request.user), pk=pk)
         value = request.POST.get("value") == "1"
         services.action_set_good_practice(actor=request.user, action=action, value=value)
@@ -469,7 +470,7 @@ class ReviewQueueView(LoginRequiredMixin, TemplateView):
     template_name = "parliaments/review_queue.html"
 
     def get_context_data(self, **kwargs):
-        _require_secretariat(self.request.user)
+        _require_reviewer(self.request.user)
         return super().get_context_data(
             queue=selectors.review_queue(),
             recent=selectors.recently_reviewed(),
@@ -484,7 +485,7 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            _require_secretariat(request.user)
+            _require_reviewer(request.user)
             try:
                 self.submission = selectors.submission_get(kwargs["pk"])
             except Submission.DoesNotExist:
@@ -506,6 +507,7 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
             plan_field=form["comment_plan"] if self.plan else None,
             rows=[(action, [], form[f"comment_action_{action.pk}"]) for action in self.actions],
             updates_count=self.updates.count(),
+            can_star=permissions.can_star_good_practice(self.request.user),
             history=self.submission.history.select_related("history_user").order_by(
                 "-history_date"
             ),

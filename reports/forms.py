@@ -63,6 +63,4 @@ class ReportRequestForm(forms.Form):
             data["region"] = ""
         if scope != "parliament":
             data["parliament"] = None
-            if data.get("internal"):
-                self.add_error("internal", _("Only a parliament's report can be internal."))
         return data

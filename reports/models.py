@@ -72,6 +72,11 @@ class Report(models.Model):
                 ),
                 name="report_scope_fields_match",
             ),
+            models.CheckConstraint(
+                condition=models.Q(internal=False) | models.Q(scope="parliament"),
+                name="report_internal_only_for_a_parliament",
+                violation_error_message=_("Only a parliament's report can be internal."),
+            ),
         ]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parliaments import permissions
 from reports import content, render, selectors
 from reports.models import Report, ReportFile
 
@@ -49,6 +50,10 @@ def report_request(
         requested_by=actor,
     )
     report.full_clean(exclude=["checksum", "version"])
+    if actor is not None and not permissions.can_request_report(
+        actor, scope=scope, parliament=parliament, internal=internal
+    ):
+        raise ReportError(_("You can request your own parliament's internal report only."))
     report.checksum = content.data_checksum(report)
     same = selectors.report_versions(report)
     reusable = (

@@ -8,7 +8,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -567,8 +567,7 @@ class ReportListView(FormView):
     form_class = ReportRequestForm
 
     def can_request(self):
-        user = self.request.user
-        return permissions.is_secretariat(user) or permissions.is_parliament_staff(user)
+        return permissions.can_request_report(self.request.user)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -603,6 +602,9 @@ class ReportListView(FormView):
         except report_services.ReportError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        except ValidationError as error:  # the model's rules (scope, region, internal)
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Report queued: it is being built.")
@@ -631,7 +633,7 @@ class ReportDetailView(TemplateView):
         )
 
     def post(self, request, pk):
-        if not permissions.is_secretariat(request.user):
+        if not permissions.can_retry_report(request.user):
             raise PermissionDenied(_("Only the secretariat retries reports."))
         report = get_object_or_404(Report, pk=pk)
         if report_services.report_requeue(report.pk):

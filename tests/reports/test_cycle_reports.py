@@ -747,3 +747,50 @@ def test_html_and_pdf_show_the_first_parliaments_and_point_to_the_files(known, m
 def test_a_french_report_ends_with_its_stage_in_french(known):
     report = build(request(language="fr", formats=["json"])[0])
     assert report.status == "succeeded" and report.stage == "Terminé"
+
+
+def test_who_may_request_what_is_decided_by_the_service_for_every_caller(known):
+    """The rule lives in permissions.can_request_report and services.report_request: the
+    web form, the command and any future caller get the same answer."""
+    editor = make_user("editor.mx.requests", "editor", "MX")
+    morocco, mexico = (Parliament.objects.get(iso2=c) for c in ("MA", "MX"))
+    before = Report.objects.count()
+    for options in (
+        {"scope": "global"},
+        {"scope": "parliament", "parliament": morocco, "internal": True},
+        {"scope": "parliament", "parliament": mexico},  # public: the secretariat's call
+    ):
+        with pytest.raises(services.ReportError, match="your own parliament's internal"):
+            request(actor=editor, formats=["json"], **options)
+    assert Report.objects.count() == before
+    own, created = request(
+        actor=editor, formats=["json"], scope="parliament", parliament=mexico, internal=True
+    )
+    assert created and own.requested_by == editor
+
+
+def test_only_a_parliaments_report_can_be_internal_from_the_command_and_the_form(known):
+    with pytest.raises(CommandError, match="Only a parliament's report can be internal") as error:
+        call_command(
+            "build_report",
+            "--cycle",
+            "2021-progress",
+            "--scope",
+            "global",
+            "--internal",
+            stdout=io.StringIO(),
+        )
+    assert error.value.returncode == 2
+    response = known["client"].post(
+        "/reports/",
+        {
+            "cycle": "2021-progress",
+            "scope": "global",
+            "internal": "on",
+            "language": "en",
+            "formats": ["json"],
+        },
+    )
+    assert response.status_code == 200
+    assert "Only a parliament&#x27;s report can be internal." in response.content.decode()
+    assert not Report.objects.filter(internal=True).exists()
