@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
+from parliaments import selectors
 from parliaments.models import (
     Action,
     Evidence,
@@ -72,10 +73,24 @@ class PlanSerializer(PublishableSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class OwnDraftField(serializers.SlugRelatedField):
+    """A link to a draft the caller may see (selectors' `*_visible_to`): for a parliament's
+    staff, their own parliament's drafts; any other id is "does not exist", whoever owns
+    it. `queryset` stays the model's drafts, for the schema."""
+
+    def __init__(self, visible_to, **kwargs):
+        self.visible_to = visible_to
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.visible_to(self.context["request"].user).drafts()
+
+
 class ActionSerializer(PublishableSerializer):
-    plan = serializers.SlugRelatedField(
+    plan = OwnDraftField(
+        selectors.plan_visible_to,
         slug_field="uid",
-        queryset=PlanOfAction.objects.filter(is_published_copy=False),
+        queryset=PlanOfAction.objects.drafts(),
         required=False,
         help_text="The plan's id; defaults to the parliament's current plan.",
     )
@@ -153,9 +168,10 @@ class LinkSerializer(serializers.Serializer):
 
 
 class ProgressUpdateSerializer(PublishableSerializer):
-    action = serializers.SlugRelatedField(
+    action = OwnDraftField(
+        selectors.action_visible_to,
         slug_field="uid",
-        queryset=Action.objects.filter(is_published_copy=False),
+        queryset=Action.objects.drafts(),
         help_text="The action's id.",
     )
     cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())

@@ -293,8 +293,6 @@ class ActionViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSet):
         plan = data.pop("plan", None) or selectors.current_plan(parliament)
         if plan is None:
             raise serializers.ValidationError({"plan": ["Create the plan of action first."]})
-        if plan.parliament_id != parliament.pk:
-            raise serializers.ValidationError({"plan": ["Not a plan of your parliament."]})
         serializer.instance = services.action_create(
             actor=self.request.user,
             plan=plan,
@@ -393,9 +391,7 @@ class ProgressUpdateViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         data.pop("version", None)
-        action = data.pop("action")
-        if not permissions.can_edit_parliament(self.request.user, action.parliament):
-            raise serializers.ValidationError({"action": ["Not an action of your parliament."]})
+        action = data.pop("action")  # one of the caller's own drafts (OwnDraftField)
         links = [(link["title"], link["url"]) for link in data.pop("links", [])]
         serializer.instance = services.progress_update_create(
             actor=self.request.user, action=action, links=links, **data

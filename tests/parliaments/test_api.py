@@ -3,6 +3,7 @@ the changes feed, the error shape, the schema, query counts and writes."""
 
 import datetime
 import itertools
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -209,6 +210,28 @@ def test_editor_write_refused_for_another_parliament_and_accepted_with_history_f
     assert refused.status_code == 400
     assert refused.json()["error"]["fields"]["plan"]
     assert not Action.objects.filter(plan=mexico_plan, title="Hearing on remittances").exists()
+    # Another parliament's draft reads like one that does not exist: nothing leaks.
+    nowhere = uuid.uuid4()
+    missing = editor.post("/api/v1/actions/", _new_action(nowhere), content_type="application/json")
+    missing_message = missing.json()["error"]["fields"]["plan"][0]
+    refused_message = refused.json()["error"]["fields"]["plan"][0]
+    assert "does not exist" in missing_message
+    assert refused_message.replace(str(mexico_plan.uid), "?") == missing_message.replace(
+        str(nowhere), "?"
+    )
+    progress = editor.post(
+        "/api/v1/progress-updates/",
+        {
+            "action": str(api["mexico"].uid),
+            "date": "2021-05-01",
+            "cycle": "2021-progress",
+            "completion": "limited",
+            "narrative": "Hearing held.",
+        },
+        content_type="application/json",
+    )
+    assert progress.status_code == 400
+    assert "does not exist" in str(progress.json()["error"]["fields"]["action"])
 
     draft = api["draft"]
     response = editor.patch(
