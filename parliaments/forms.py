@@ -254,15 +254,6 @@ class ReviewForm(forms.Form):
     def item_comments(self):
         return [(item, self.cleaned_data.get(name, "")) for name, item in self.items]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == self.RETURN and not (
-            data.get("comment", "").strip()
-            or any(data.get(name, "").strip() for name, _item in self.items)
-        ):
-            self.add_error("comment", _("Say what needs to change before returning it."))
-        return data
-
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))

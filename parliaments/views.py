@@ -533,6 +533,9 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
                 messages.success(self.request, _("Returned to the parliament with your comments."))
         except services.InvalidTransition as error:
             messages.error(self.request, str(error))
+        except ValidationError as error:  # the service's rules, e.g. a return needs comments
+            form.add_error(None, error)
+            return self.form_invalid(form)
         return redirect("parliaments:review_queue")
 
 

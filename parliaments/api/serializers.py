@@ -138,13 +138,6 @@ class ActionSerializer(PublishableSerializer):
         ]
         read_only_fields = ["is_good_practice", "published_at", "updated_at"]
 
-    def validate(self, data):
-        if self.instance is None:
-            for name in ("commitments", "objectives"):
-                if not data.get(name):
-                    raise serializers.ValidationError({name: ["At least one is required."]})
-        return data
-
 
 class EvidenceSerializer(serializers.ModelSerializer):
     file = serializers.SerializerMethodField()

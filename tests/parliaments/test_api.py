@@ -659,3 +659,14 @@ def test_progress_update_filters_select_the_right_rows(api):
     assert narratives("country=MAR&search=published") == ["On Published hearing"]
     assert narratives("objective=15&region=africa") == ["On Draft inquiry", "On Published hearing"]
     assert narratives("region=americas") == []
+
+
+def test_an_action_without_links_is_refused_with_field_errors(api):
+    editor = api["clients"]["editor"]
+    before = Action.objects.count()
+    for field, message in (("commitments", "Rabat commitment"), ("objectives", "GCM objective")):
+        body = {**_new_action(), field: []}
+        response = editor.post("/api/v1/actions/", body, content_type="application/json")
+        assert response.status_code == 400
+        assert message in str(response.json()["error"]["fields"][field])
+    assert Action.objects.count() == before

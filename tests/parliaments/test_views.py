@@ -477,3 +477,14 @@ def test_action_tables_take_any_page_number_and_sort_by_their_headers(world):
     descending = editor.get("/workspace/?sort=-title").content.decode()
     assert ascending.index("Bulk action 0<") < ascending.index("Bulk action 1<")
     assert "Bulk action 9<" in descending and "Bulk action 0<" not in descending
+
+
+def test_returning_a_report_without_a_comment_is_refused_with_a_form_error(world):
+    submission = world["submission"]
+    response = world["clients"]["secretariat"].post(
+        f"/review/{submission.pk}/", {"decision": "return", "comment": "  "}
+    )
+    assert response.status_code == 200
+    assert "Say what needs to change before returning it." in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
