@@ -58,12 +58,21 @@ ACTION_TEMPLATES = [
 ]
 
 ACC, SUB, RET, DRAFT = "accepted", "submitted", "returned", "draft"
+# The four cycles of the reference data, in order (also used by parliaments.scale).
+CYCLE_CODES = ("2019-plan", "2021-progress", "2022-imrf", "2026-imrf")
+COMMITTEES = (
+    "Committee on Foreign Affairs",
+    "Committee on Human Rights",
+    "Budget Committee",
+    "Committee on Labour and Social Affairs",
+    "Committee on Home Affairs",
+    "Bureau",
+)
 
 
 def _reports(plan=None, progress=None, imrf22=None, imrf26=None):
-    codes = ("2019-plan", "2021-progress", "2022-imrf", "2026-imrf")
     states = (plan, progress, imrf22, imrf26)
-    return {code: state for code, state in zip(codes, states, strict=True) if state}
+    return {code: state for code, state in zip(CYCLE_CODES, states, strict=True) if state}
 
 
 # iso2: (plan status, adopted on, {cycle code: final submission status})
@@ -139,7 +148,7 @@ def _seed():
             _action(staff, plan, template, commitments, objectives, instruments, rng)
             for template in templates
         ]
-        for code in ("2019-plan", "2021-progress", "2022-imrf", "2026-imrf"):
+        for code in CYCLE_CODES:
             if code not in reports:
                 continue
             cycle = cycles[code]
@@ -200,15 +209,7 @@ def _action(actor, plan, template, commitments, objectives, instruments, rng):
         "concerned and civil-society organisations.",
         action_type=action_type,
         instrument=instruments.get(instrument),
-        responsible_body=rng.choice(
-            [
-                "Committee on Foreign Affairs",
-                "Committee on Human Rights",
-                "Budget Committee",
-                "Committee on Labour and Social Affairs",
-                "Bureau",
-            ]
-        ),
+        responsible_body=rng.choice(COMMITTEES),
         start_date=start,
         target_date=start.replace(year=start.year + rng.randint(1, 3)),
         completion="not_started",

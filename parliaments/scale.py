@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
-from parliaments.demo import ACTION_TEMPLATES, PROGRESS_TEXT
+from parliaments.demo import ACTION_TEMPLATES, COMMITTEES, CYCLE_CODES, LEVELS, PROGRESS_TEXT
 from parliaments.models import (
     Action,
     Completion,
@@ -34,7 +34,6 @@ from parliaments.models import (
     SubmissionComment,
 )
 
-CYCLE_CODES = ("2019-plan", "2021-progress", "2022-imrf", "2026-imrf")
 # When progress reported for each cycle was dated: from the previous deadline to this one.
 CYCLE_WINDOWS = {
     "2019-plan": (datetime.date(2019, 1, 7), datetime.date(2019, 12, 31)),
@@ -80,14 +79,6 @@ OBJECTIVE_POPULARITY = (
     20,
     21,
     22,
-)
-COMMITTEES = (
-    "Committee on Foreign Affairs",
-    "Committee on Human Rights",
-    "Budget Committee",
-    "Committee on Labour and Social Affairs",
-    "Committee on Home Affairs",
-    "Bureau",
 )
 CHUNK = 100  # parliaments written per round of bulk inserts
 BATCH = 2000  # rows per INSERT statement
@@ -393,19 +384,13 @@ class _Writer:
             links.append((action, None, self.commitments[code].pk))
         # Progress moves forward over the cycles; a few actions end withdrawn.
         level = 0
-        levels = [
-            Completion.NOT_STARTED,
-            Completion.LIMITED,
-            Completion.SUBSTANTIAL,
-            Completion.COMPLETE,
-        ]
         count = self.updates_per_action
         for index in range(count):
             cycle = self.cycles[min(3, int((index + rng.random()) * 4 / count))]
             first, last = CYCLE_WINDOWS[cycle.code]
             if rng.random() < 0.55:
                 level = min(3, level + 1)
-            completion = levels[level]
+            completion = LEVELS[level]
             if index == count - 1 and rng.random() < 0.03:
                 completion = Completion.WITHDRAWN
             update = ProgressUpdate(
