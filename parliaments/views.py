@@ -56,14 +56,6 @@ def _own_parliament(user):
     return parliament
 
 
-def _draft_or_404(queryset, **lookup):
-    """A draft the user may see, or 404: another parliament's drafts do not exist for them."""
-    try:
-        return queryset.filter(is_published_copy=False).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
-
-
 def _require_edit(user, parliament):
     if not permissions.can_edit_parliament(user, parliament):
         raise PermissionDenied(_("Only this parliament's editors and focal point can change it."))
@@ -166,7 +158,9 @@ class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.plan = _draft_or_404(selectors.plan_visible_to(request.user), pk=kwargs["pk"])
+            self.plan = get_object_or_404(
+                selectors.plan_visible_to(request.user).drafts(), pk=kwargs["pk"]
+            )
             _require_edit(request.user, self.plan.parliament)
         return super().dispatch(request, *args, **kwargs)
 
@@ -297,7 +291,9 @@ class ActionCreateView(ActionFormMixin, FormView):
 class ActionUpdateView(ActionFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.action = _draft_or_404(selectors.action_visible_to(request.user), pk=kwargs["pk"])
+            self.action = get_object_or_404(
+                selectors.action_visible_to(request.user).drafts(), pk=kwargs["pk"]
+            )
             _require_edit(request.user, self.action.parliament)
         return super().dispatch(request, *args, **kwargs)
 
@@ -349,7 +345,7 @@ class ActionStarView(LoginRequiredMixin, View):
     def post(self, request, pk):
         if not permissions.can_star_good_practice(request.user):
             raise PermissionDenied(_("This page is for the IPU secretariat."))
-        action = _draft_or_404(selectors.action_visible_to(request.user), pk=pk)
+        action = get_object_or_404(selectors.action_visible_to(request.user).drafts(), pk=pk)
         value = request.POST.get("value") == "1"
         services.action_set_good_practice(actor=request.user, action=action, value=value)
         messages.success(
@@ -370,7 +366,9 @@ class ProgressCreateView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.action = _draft_or_404(selectors.action_visible_to(request.user), pk=kwargs["pk"])
+            self.action = get_object_or_404(
+                selectors.action_visible_to(request.user).drafts(), pk=kwargs["pk"]
+            )
             _require_edit(request.user, self.action.parliament)
         return super().dispatch(request, *args, **kwargs)
 
