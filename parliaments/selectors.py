@@ -235,13 +235,19 @@ def parliament_submissions(parliament):
     return [(cycle, submissions.get(cycle.pk)) for cycle in Cycle.objects.order_by("due_date")]
 
 
+# Two questions about a parliament's submission for a cycle, answered in one place:
+# has it reported (at least once: the dashboards' compliance, reminders), and has it nothing
+# left to send (a returned report is back with the parliament: its home page shows it due).
+REPORTED = [Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.ACCEPTED]
+NOTHING_TO_SEND = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+
+
 def next_due(parliament, today):
-    """The first cycle this parliament has not had accepted or submitted: (cycle, days left;
-    negative when overdue), or (None, None) when nothing is due."""
-    answered = Submission.objects.filter(
-        parliament=parliament,
-        status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED],
-    ).values("cycle")
+    """The first cycle this parliament still has to send (NOTHING_TO_SEND not reached):
+    (cycle, days left; negative when overdue), or (None, None) when nothing is due."""
+    answered = Submission.objects.filter(parliament=parliament, status__in=NOTHING_TO_SEND).values(
+        "cycle"
+    )
     cycle = Cycle.objects.exclude(pk__in=answered).order_by("due_date").first()
     if cycle is None:
         return None, None

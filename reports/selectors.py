@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import TruncQuarter
 
 from commitments.models import Commitment, Cycle, Objective
+from parliaments import selectors as parliament_selectors
 from parliaments.models import (
     COMPLETION_RANK,
     PLAN_DEADLINE,
@@ -37,7 +38,7 @@ from parliaments.models import (
 )
 
 PLAN_CYCLE, PROGRESS_CYCLE = "2019-plan", "2021-progress"
-ANSWERED = [Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.ACCEPTED]
+ANSWERED = parliament_selectors.REPORTED
 
 
 @dataclass(frozen=True)
