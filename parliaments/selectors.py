@@ -7,6 +7,7 @@ from commitments.models import Commitment, Cycle, Objective
 from parliaments import permissions
 from parliaments.models import (
     Action,
+    Completion,
     Evidence,
     Parliament,
     PlanOfAction,
@@ -208,6 +209,31 @@ def submission_comments_by_item(submission):
         key = "plan" if comment.plan_id else comment.action_id
         grouped.setdefault(key, []).append(comment)
     return grouped
+
+
+def submission_preview(parliament, cycle):
+    """Exactly what a submission for `cycle` would publish: (plan, actions, number of
+    progress updates). Each action carries `report_updates`, the progress updates it sends
+    (oldest first), and `reported_completion`, the completion those updates support."""
+    from parliaments.services import submission_contents
+
+    plan, actions, updates = submission_contents(parliament, cycle)
+    actions = list(
+        actions.select_related("instrument")
+        .prefetch_related(
+            Prefetch(
+                "progress_updates",
+                queryset=updates.select_related("cycle")
+                .prefetch_related("evidence")
+                .order_by("date", "created_at"),
+                to_attr="report_updates",
+            )
+        )
+        .order_by("created_at")
+    )
+    for action in actions:
+        action.reported_completion_label = Completion(action.reported_completion).label
+    return plan, actions, sum(len(action.report_updates) for action in actions)
 
 
 def recently_reviewed(limit=20):

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from compact_tracker.refdata import sync_reference_rows
 from parliaments.models import (
     PARLIAMENT_ROLES,
     Action,
+    Completion,
     Evidence,
     Parliament,
     PlanOfAction,
@@ -205,10 +207,12 @@ def action_update(*, actor, action, expected_version, commitments=None, objectiv
 def action_set_good_practice(*, actor, action, value):
     """Star (or unstar) an action as a good practice: the secretariat's call. The star
     is written on the draft and, when it exists, on the published copy at once."""
-    Action.objects.filter(uid=action.uid).update(is_good_practice=value)
-    pagecache.changed()  # a queryset update sends no signal
     copy = Action.objects.filter(uid=action.uid, is_published_copy=True).first()
-    if copy is not None:
+    Action.objects.filter(uid=action.uid).exclude(is_good_practice=value).update(
+        is_good_practice=value, updated_at=timezone.now()
+    )
+    pagecache.changed()  # a queryset update sends no signal
+    if copy is not None and copy.is_good_practice != value:
         PublicationChange.objects.create(
             kind=PublicationChange.Kind.ACTION,
             uid=copy.uid,
@@ -275,7 +279,9 @@ def submission_for(parliament, cycle):
 
 def submission_contents(parliament, cycle):
     """What a submission for `cycle` sends: the current plan, its actions, and the progress
-    updates of this cycle and earlier ones."""
+    updates of this cycle and earlier ones. Each action carries `reported_completion`, the
+    completion its progress in this report supports (the latest of those updates, or "not
+    started" without any): that, not the draft's completion, is what gets published."""
     plan = PlanOfAction.objects.filter(
         parliament=parliament, is_current=True, is_published_copy=False
     ).first()
@@ -283,6 +289,16 @@ def submission_contents(parliament, cycle):
     actions = actions.filter(plan=plan) if plan else actions.none()
     updates = ProgressUpdate.objects.filter(
         action__in=actions, is_published_copy=False, cycle__due_date__lte=cycle.due_date
+    )
+    latest = (
+        ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), is_published_copy=False, cycle__due_date__lte=cycle.due_date
+        )
+        .order_by("-date", "-created_at")
+        .values("completion")[:1]
+    )
+    actions = actions.annotate(
+        reported_completion=Coalesce(Subquery(latest), Value(Completion.NOT_STARTED))
     )
     return plan, actions, updates
 
@@ -390,13 +406,23 @@ def submission_accept(*, actor, submission, comment=""):
 # --- Publication ---------------------------------------------------------------------------
 
 _NOT_COPIED = {"id", "is_published_copy", "published_at", "published_version"}
+# Bookkeeping that is not published content: a copy whose content is unchanged is left
+# alone, so its `updated_at` keeps meaning "the published content last changed then".
+_NOT_COMPARED = {"version", "created_at", "updated_at"}
 
 
-def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
+def _comparable(value):
+    return value.name if hasattr(value, "storage") else value  # a FieldFile by its name
+
+
+def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), values=None, now):
     """Create or refresh the published copy of each draft, and remove the copies in
     `existing_copies` whose draft is gone. `parents` maps a foreign key to {draft pk:
-    copy}. Returns {draft pk: copy}."""
+    copy}; `values` maps a draft pk to field values published instead of the draft's.
+    Only copies whose content differs are written, and only they (and removals) enter the
+    changes feed. Returns {draft pk: copy}."""
     parents = parents or {}
+    values = values or {}
     drafts = list(drafts)
     copies = {copy.uid: copy for copy in existing_copies}
     fields = [
@@ -404,21 +430,36 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
         for f in model._meta.concrete_fields
         if f.attname not in _NOT_COPIED and not f.auto_created
     ]
-    published_before = {uid: copy.published_version for uid, copy in copies.items()}
-    result = {}
+    result, written = {}, []
     for draft in drafts:
-        copy = copies.pop(draft.uid, None) or model(is_published_copy=True)
-        for name in fields:
-            setattr(copy, name, getattr(draft, name))
+        copy = copies.pop(draft.uid, None)
+        wanted = {name: getattr(draft, name) for name in fields}
+        wanted.update(values.get(draft.pk, {}))
         for fk, mapping in parents.items():
-            setattr(copy, fk, mapping[getattr(draft, f"{fk}_id")])
+            wanted[f"{fk}_id"] = mapping[getattr(draft, f"{fk}_id")].pk
+        links = {name: {item.pk for item in getattr(draft, name).all()} for name in m2m}
+        if (
+            copy is not None
+            and all(
+                _comparable(getattr(copy, name)) == _comparable(value)
+                for name, value in wanted.items()
+                if name not in _NOT_COMPARED
+            )
+            and all({item.pk for item in getattr(copy, name).all()} == links[name] for name in m2m)
+        ):
+            result[draft.pk] = copy
+            continue
+        copy = copy or model(is_published_copy=True)
+        for name, value in wanted.items():
+            setattr(copy, name, value)
         copy.published_at = now
         copy.published_version = draft.version
         copy.skip_history_when_saving = True
         copy.save()
         for name in m2m:
-            getattr(copy, name).set(getattr(draft, name).all())
+            getattr(copy, name).set(links[name])
         result[draft.pk] = copy
+        written.append(copy)
     if copies:
         model.objects.filter(pk__in=[copy.pk for copy in copies.values()]).delete()
     model.objects.filter(pk__in=[draft.pk for draft in drafts]).update(
@@ -429,10 +470,13 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), now):
         PublicationChange.objects.bulk_create(
             [
                 PublicationChange(
-                    kind=kind, uid=copy.uid, parliament_id=parliament_id, operation="upsert", at=now
+                    kind=kind,
+                    uid=copy.uid,
+                    parliament_id=copy.parliament_id,
+                    operation="upsert",
+                    at=now,
                 )
-                for copy, parliament_id in ((copy, copy.parliament_id) for copy in result.values())
-                if copy.published_version != published_before.get(copy.uid)
+                for copy in written
             ]
             + [
                 PublicationChange(
@@ -464,18 +508,33 @@ def publish_parliament(parliament, cycle):
     in_scope = {"is_published_copy": True}
     due = cycle.due_date
 
-    PlanOfAction.objects.filter(parliament=parliament, is_published_copy=True).exclude(
-        uid=plan.uid
-    ).update(is_current=False)
+    replaced = PlanOfAction.objects.filter(
+        parliament=parliament, is_published_copy=True, is_current=True
+    ).exclude(uid=plan.uid)
+    PublicationChange.objects.bulk_create(
+        PublicationChange(
+            kind=PublicationChange.Kind.PLAN,
+            uid=uid,
+            parliament=parliament,
+            operation=PublicationChange.Operation.UPSERT,
+            at=now,
+        )
+        for uid in replaced.values_list("uid", flat=True)
+    )
+    replaced.update(is_current=False, updated_at=now)
     plans = _publish_rows(
         PlanOfAction, [plan], PlanOfAction.objects.filter(uid=plan.uid, **in_scope), now=now
     )
+    actions = list(actions.prefetch_related("commitments", "objectives"))
     actions = _publish_rows(
         Action,
-        actions.prefetch_related("commitments", "objectives"),
-        Action.objects.filter(plan__uid=plan.uid, **in_scope),
+        actions,
+        Action.objects.filter(plan__uid=plan.uid, **in_scope).prefetch_related(
+            "commitments", "objectives"
+        ),
         parents={"plan": plans},
         m2m=("commitments", "objectives"),
+        values={action.pk: {"completion": action.reported_completion} for action in actions},
         now=now,
     )
     updates_copied = _publish_rows(

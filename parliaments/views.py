@@ -431,7 +431,7 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         submission = Submission.objects.filter(parliament=self.parliament, cycle=self.cycle).first()
-        plan, actions, updates = services.submission_contents(self.parliament, self.cycle)
+        plan, actions, updates_count = selectors.submission_preview(self.parliament, self.cycle)
         comments = selectors.submission_comments_by_item(submission)
         return super().get_context_data(
             parliament=self.parliament,
@@ -439,11 +439,8 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
             submission=submission,
             plan=plan,
             plan_comments=comments.get("plan", []),
-            rows=[
-                (action, comments.get(action.pk, []), None)
-                for action in actions.order_by("created_at")
-            ],
-            updates_count=updates.count(),
+            rows=[(action, comments.get(action.pk, []), None) for action in actions],
+            updates_count=updates_count,
             can_submit=permissions.can_submit_for(self.request.user, self.parliament),
             today=timezone.localdate(),
             **kwargs,
@@ -488,10 +485,9 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
                 self.submission = selectors.submission_get(kwargs["pk"])
             except Submission.DoesNotExist:
                 raise Http404 from None
-            self.plan, actions, self.updates = services.submission_contents(
+            self.plan, self.actions, self.updates_count = selectors.submission_preview(
                 self.submission.parliament, self.submission.cycle
             )
-            self.actions = list(actions.order_by("created_at"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -504,7 +500,7 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
             plan=self.plan,
             plan_field=form["comment_plan"] if self.plan else None,
             rows=[(action, [], form[f"comment_action_{action.pk}"]) for action in self.actions],
-            updates_count=self.updates.count(),
+            updates_count=self.updates_count,
             can_star=permissions.can_star_good_practice(self.request.user),
             history=self.submission.history.select_related("history_user").order_by(
                 "-history_date"

@@ -320,7 +320,9 @@ FILTERS = [
     ("objective=1", []),
     ("commitment=R7a.2", ["Mexican bill", "Published hearing"]),
     ("action_type=legislation", ["Mexican bill"]),
-    ("completion=limited", ["Mexican bill", "Published hearing"]),
+    # Published without progress: "not started", whatever the draft says (see README).
+    ("completion=not_started", ["Mexican bill", "Published hearing"]),
+    ("completion=limited", []),
     ("cycle=2019-plan", []),
     ("search=published", ["Published hearing"]),
     ("search=associations", ["Mexican bill", "Published hearing"]),

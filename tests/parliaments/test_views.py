@@ -374,9 +374,9 @@ PAGES = [
     ("editor", "/workspace/actions/", 12),
     ("editor", "/workspace/actions/?objective=1&completion=limited&_export=csv", 10),
     ("secretariat", "/workspace/actions/?region=africa", 12),
-    ("editor", "/workspace/submissions/2021-progress/", 9),
+    ("editor", "/workspace/submissions/2021-progress/", 10),  # + each update's evidence
     ("secretariat", "/review/", 5),
-    ("secretariat", "/review/{submission}/", 9),
+    ("secretariat", "/review/{submission}/", 10),
     ("editor", "/workspace/actions/{action}/", 14),
     ("anonymous", "/parliaments/MA/", 7),
     ("anonymous", "/actions/?region=africa", 9),

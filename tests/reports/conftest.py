@@ -8,7 +8,7 @@ from django.test import Client
 from commitments.models import Cycle
 from parliaments import services
 from parliaments.models import Parliament, Submission
-from tests.factories import ActionFactory, PlanFactory, make_user
+from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, make_user
 
 UTC = datetime.UTC
 
@@ -35,10 +35,17 @@ def known(db):
     focal_mx = make_user("focal.mx", "focal_point", "MX")
     ma, mx, sn = (Parliament.objects.get(iso2=c) for c in ("MA", "MX", "SN"))
     plan_ma = PlanFactory(parliament=ma, adopted_on=datetime.date(2019, 11, 20))
-    ActionFactory(plan=plan_ma, completion="complete", title="MA complete")
-    ActionFactory(plan=plan_ma, completion="withdrawn", title="MA withdrawn")
+    # Each completion is backed by a 2021 progress update: what gets published.
+    for title, completion in (("MA complete", "complete"), ("MA withdrawn", "withdrawn")):
+        ProgressUpdateFactory(
+            action=ActionFactory(plan=plan_ma, completion=completion, title=title),
+            completion=completion,
+        )
     plan_mx = PlanFactory(parliament=mx, adopted_on=datetime.date(2020, 3, 12))
-    ActionFactory(plan=plan_mx, completion="limited", title="MX limited", links="R7b.2")
+    ProgressUpdateFactory(
+        action=ActionFactory(plan=plan_mx, completion="limited", title="MX limited", links="R7b.2"),
+        completion="limited",
+    )
     PlanFactory(parliament=sn, status="drafting", adopted_on=None)
     _submitted(
         ma,
