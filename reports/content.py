@@ -15,6 +15,9 @@ from parliaments.models import Action, ActionType, Completion, PlanOfAction, Reg
 from reports import selectors
 
 JSON_SCHEMA_VERSION = "1"
+# Part of the data checksum: raise it when the files a report writes change (wording,
+# layout) so that reports built before are not reused for the same data.
+LAYOUT_VERSION = 2
 
 
 def report_scope(report):
@@ -52,6 +55,7 @@ def data_checksum(report):
             plans,
             submissions,
             JSON_SCHEMA_VERSION,
+            LAYOUT_VERSION,
         ],
         default=str,
     )

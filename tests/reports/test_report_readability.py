@@ -259,3 +259,10 @@ def test_json_keeps_codes_and_its_schema(known, ma_draft_plan):
     global_data = json.loads(_bytes(_request(formats=["json"]), "json"))
     kenya = {p["iso2"]: p for p in global_data["parliaments"]}["KE"]
     assert (kenya["plan"], kenya["report"], kenya["plan_adopted_on"]) == ("none", "none", None)
+
+
+def test_a_report_built_before_this_layout_is_not_reused(known, monkeypatch):
+    old = _request(formats=["json"])
+    monkeypatch.setattr(content, "LAYOUT_VERSION", content.LAYOUT_VERSION + 1)
+    new = _request(formats=["json"])
+    assert new.pk != old.pk and new.version == old.version + 1
