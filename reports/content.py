@@ -4,15 +4,20 @@
 import hashlib
 import json
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, CharField, Count, Max, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Objective
-from parliaments.models import Action, ActionType, Completion, Region
+from compact_tracker.countries import country_name, sort_key
+from parliaments.models import Action, ActionType, Completion, PlanOfAction, Region
 from reports import selectors
 
 JSON_SCHEMA_VERSION = "1"
+# Part of the data checksum: raise it when the files a report writes change (wording,
+# layout) so that reports built before are not reused for the same data.
+LAYOUT_VERSION = 2
 
 
 def report_scope(report):
@@ -50,6 +55,7 @@ def data_checksum(report):
             plans,
             submissions,
             JSON_SCHEMA_VERSION,
+            LAYOUT_VERSION,
         ],
         default=str,
     )
@@ -141,8 +147,9 @@ def build(report, progress=lambda percent, stage: None):
     )
 
     progress(30, _("Listing actions"))
-    actions = action_rows(scope, sum(per_parliament_actions.values()))
-    good_practices = good_practice_rows(scope)
+    order = action_order(scope)
+    actions = action_rows(scope, sum(per_parliament_actions.values()), order)
+    good_practices = good_practice_rows(scope, order)
     completion = selectors.completion_distribution(scope)
     types = selectors.type_distribution(scope)
 
@@ -155,7 +162,10 @@ def build(report, progress=lambda percent, stage: None):
             "actions": per_objective.get(objective.number, {}).get("actions", 0),
             "complete": per_objective.get(objective.number, {}).get("complete", 0),
             "action_titles": objective_title_rows(
-                scope, objective.number, per_objective.get(objective.number, {}).get("actions", 0)
+                scope,
+                objective.number,
+                per_objective.get(objective.number, {}).get("actions", 0),
+                order,
             )
             if cycle.kind == "imrf"
             else [],
@@ -171,10 +181,11 @@ def build(report, progress=lambda percent, stage: None):
         }
         for commitment in Commitment.objects.order_by("position")
     ]
+    # Names in the report's language, in its alphabetical order.
     parliaments = [
         {
             "iso2": row["iso2"],
-            "name": row["name"],
+            "name": country_name(row["iso2"], row["name"]),
             "region": row["region"],
             "plan_status": row["plan_status"] or "",
             "plan_adopted_on": row["adopted_on"].isoformat() if row["adopted_on"] else None,
@@ -184,6 +195,7 @@ def build(report, progress=lambda percent, stage: None):
         }
         for row in statuses
     ]
+    parliaments.sort(key=lambda p: (sort_key(p["name"]), p["iso2"]))
     return {
         "schema_version": JSON_SCHEMA_VERSION,
         "report": {
@@ -191,7 +203,9 @@ def build(report, progress=lambda percent, stage: None):
             "cycle_title": cycle.localized_title,
             "due_date": cycle.due_date.isoformat(),
             "scope": report.scope,
-            "scope_label": str(report.scope_label),
+            "scope_label": country_name(report.parliament.iso2, report.parliament.name)
+            if report.parliament_id
+            else str(report.scope_label),
             "internal": report.internal,
             "language": report.language,
             "version": report.version,
@@ -218,11 +232,25 @@ def build(report, progress=lambda percent, stage: None):
     }
 
 
-# Every list of actions in a report comes in this order (pk breaks ties).
-ACTION_ORDER = ("parliament__name", "title", "pk")
+def action_order(scope):
+    """The order of every list of actions in a report: by the parliament's name in the
+    report's language (as the parliaments table), then title (pk breaks ties). Names that
+    sort differently from their stored English name get their key from a CASE."""
+    whens = []
+    for pk, iso2, name in scope.parliaments().values_list("pk", "iso2", "name"):
+        key = sort_key(country_name(iso2, name))
+        if key != name.lower():
+            whens.append(When(parliament_id=pk, then=Value(key)))
+    by_name = Lower("parliament__name")
+    if whens:
+        by_name = Case(*whens, default=by_name, output_field=CharField())
+    return (by_name, "parliament_id", "title", "pk")
+
+
 ACTION_FIELDS = (
     "pk",
     "parliament__iso2",
+    "parliament__name",
     "title",
     "action_type",
     "completion",
@@ -232,40 +260,48 @@ ACTION_FIELDS = (
 )
 
 
-def action_rows(scope, total):
+def action_rows(scope, total, order):
     """The actions annex: one dict per action (see `_action`), read in chunks; each chunk
     fetches its actions' commitment codes and objective numbers in two queries."""
-    queryset = scope.actions().order_by(*ACTION_ORDER).values_list(*ACTION_FIELDS)
+    queryset = scope.actions().order_by(*order).values_list(*ACTION_FIELDS)
     return Rows(queryset, total, _actions_chunk)
 
 
-def good_practice_rows(scope):
+def good_practice_rows(scope, order):
     types = dict(ActionType.choices)
     queryset = (
         scope.actions()
         .filter(is_good_practice=True)
-        .order_by(*ACTION_ORDER)
-        .values_list("parliament__name", "title", "action_type")
+        .order_by(*order)
+        .values_list("parliament__iso2", "parliament__name", "title", "action_type")
     )
 
     def convert(rows):
         return [
-            {"parliament": name, "title": title, "type": str(types.get(kind, kind))}
-            for name, title, kind in rows
+            {
+                "parliament": country_name(iso2, name),
+                "title": title,
+                "type": str(types.get(kind, kind)),
+            }
+            for iso2, name, title, kind in rows
         ]
 
     return Rows(queryset, queryset.count(), convert)
 
 
-def objective_title_rows(scope, number, total):
+def objective_title_rows(scope, number, total, order):
     """The "Parliament: title" of each action on objective `number` (IMRF cycles)."""
     queryset = (
         scope.actions()
         .filter(objectives__number=number)
-        .order_by(*ACTION_ORDER)
-        .values_list("parliament__name", "title")
+        .order_by(*order)
+        .values_list("parliament__iso2", "parliament__name", "title")
     )
-    return Rows(queryset, total, lambda rows: [f"{name}: {title}" for name, title in rows])
+    return Rows(
+        queryset,
+        total,
+        lambda rows: [f"{country_name(iso2, name)}: {title}" for iso2, name, title in rows],
+    )
 
 
 def _codes_by_action(ids):
@@ -299,9 +335,10 @@ def _actions_chunk(rows):
 
 
 def _action(row, commitments, objectives, types, completions):
-    pk, iso2, title, action_type, completion, instrument, target_date, good_practice = row
+    pk, iso2, name, title, action_type, completion, instrument, target_date, good_practice = row
     return {
         "parliament": iso2,
+        "parliament_name": country_name(iso2, name),
         "title": title,
         "type": action_type,
         "type_label": str(types.get(action_type, action_type)),
@@ -316,6 +353,8 @@ def _action(row, commitments, objectives, types, completions):
 
 
 STATUS = {"type": "string", "enum": ["on_time", "late", "none"]}
+# Missing dates are null; present ones are ISO 8601 (YYYY-MM-DD).
+DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 COUNTS = {
     "type": "object",
     "required": ["on_time", "late", "none"],
@@ -365,6 +404,10 @@ JSON_SCHEMA = {
                 "required": ["iso2", "name", "region", "plan", "report", "actions"],
                 "properties": {
                     "iso2": {"type": "string", "pattern": "^([A-Z]{2}|X[0-9]{4})$"},
+                    "name": {"type": "string", "description": "in the report's language"},
+                    "region": {"enum": list(Region.values)},
+                    "plan_status": {"enum": ["", *PlanOfAction.Status.values]},
+                    "plan_adopted_on": DATE_OR_NULL,
                     "plan": STATUS,
                     "report": STATUS,
                     "actions": {"type": "integer", "minimum": 0},
@@ -395,6 +438,15 @@ JSON_SCHEMA = {
                     "commitments",
                     "objectives",
                 ],
+                "properties": {
+                    "parliament": {"type": "string", "description": "ISO 3166 alpha-2"},
+                    "parliament_name": {"type": "string"},
+                    "type": {"enum": list(ActionType.values)},
+                    "completion": {"enum": list(Completion.values)},
+                    "instrument": {"type": ["string", "null"]},
+                    "target_date": DATE_OR_NULL,
+                    "good_practice": {"type": "boolean"},
+                },
             },
         },
     },

@@ -9,16 +9,19 @@ HTML and PDF, written for reading, list the actions only up to HTML_ANNEX_LIMIT 
 the other long lists."""
 
 import csv
+import datetime
 import io
 import itertools
 import json
 import zipfile
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from parliaments.models import ActionType, Completion
+from parliaments.models import ActionType, Completion, PlanOfAction, Region
 from reports import charts
 from reports.content import Rows
 
@@ -62,21 +65,38 @@ def _streams(value):
             yield from _streams(item)
 
 
-def _labels():
-    return {
-        "on_time": _("On time"),
-        "late": _("Late"),
-        "none": _("None"),
-    }
+def _plan_labels():
+    return {"on_time": _("On time"), "late": _("Late"), "none": _("No plan")}
+
+
+def _report_labels():
+    return {"on_time": _("On time"), "late": _("Late"), "none": _("Not reported")}
+
+
+def _plan_cell(parliament, labels, statuses):
+    """How far a parliament's plan is: adopted on time or late, else the status of the
+    plan it is writing ("Drafting"), else "No plan"."""
+    if parliament["plan"] == "none" and parliament["plan_status"]:
+        return str(statuses.get(parliament["plan_status"], labels["none"]))
+    return str(labels[parliament["plan"]])
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def tables(data, track=lambda rows: rows):
-    """The report's tables: (name, headers, rows). The same for XLSX, CSV and HTML. The
-    rows of `good_practices` and `actions` are generators over the content's `Rows`
-    (each passed through `track`): iterate them once."""
-    labels = _labels()
+    """The report's tables: (name, headers, rows). The same for XLSX, CSV and HTML: cells
+    are labels in the report's language, numbers, or dates (`datetime.date`, None when
+    there is none), which each writer writes its own way. The rows of `good_practices`
+    and `actions` are generators over the content's `Rows` (each passed through `track`):
+    iterate them once."""
+    plans, reports = _plan_labels(), _report_labels()
+    plan_statuses = dict(PlanOfAction.Status.choices)
+    regions = dict(Region.choices)
     completion = dict(Completion.choices)
     types = dict(ActionType.choices)
+    yes_no = {True: _("Yes"), False: _("No")}
     return [
         (
             "parliaments",
@@ -93,10 +113,10 @@ def tables(data, track=lambda rows: rows):
                 [
                     p["name"],
                     p["iso2"],
-                    p["region"],
-                    p["plan_adopted_on"] or "",
-                    str(labels[p["plan"]]),
-                    str(labels[p["report"]]),
+                    str(regions.get(p["region"], p["region"])),
+                    _date(p["plan_adopted_on"]),
+                    _plan_cell(p, plans, plan_statuses),
+                    str(reports[p["report"]]),
                     p["actions"],
                 ]
                 for p in data["parliaments"]
@@ -148,15 +168,15 @@ def tables(data, track=lambda rows: rows):
             ],
             (
                 [
-                    a["parliament"],
+                    a["parliament_name"],
                     a["title"],
                     str(types.get(a["type"], a["type"])),
                     str(completion.get(a["completion"], a["completion"])),
                     ", ".join(a["commitments"]),
                     ", ".join(str(n) for n in a["objectives"]),
                     a["instrument"] or "",
-                    a["target_date"] or "",
-                    a["good_practice"],
+                    _date(a["target_date"]),
+                    str(yes_no[bool(a["good_practice"])]),
                 ]
                 for a in track(data["actions"])
             ),
@@ -207,8 +227,20 @@ def write_xlsx(data, path, progress=None):
         sheet.freeze_panes = "A2"  # before the first row: write-only sheets stream out
         sheet.append([str(h) for h in headers])
         for row in rows:
-            sheet.append(row)
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     book.save(path)
+
+
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _xlsx_cell(sheet, value):
+    """Dates as date cells (a spreadsheet sorts and filters them as dates)."""
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    return value
 
 
 def write_csv_zip(data, path, progress=None):
@@ -228,17 +260,21 @@ def chart_svgs(data):
     """The dashboard charts for this report, drawn as SVG on the server."""
     import vl_convert
 
-    labels = _labels()
+    adoption = {**_plan_labels(), "none": _("Not adopted")}
+    compliance = _report_labels()
     summary = data["summary"]
     completion = dict(Completion.choices)
     specs = {
         "adoption": charts.status_bar(
-            [(k, str(labels[k]), summary["plan_adoption"][k]) for k in ("on_time", "late", "none")],
+            [
+                (k, str(adoption[k]), summary["plan_adoption"][k])
+                for k in ("on_time", "late", "none")
+            ],
             _("Plans of action"),
         ),
         "compliance": charts.status_bar(
             [
-                (k, str(labels[k]), summary["report_compliance"][k])
+                (k, str(compliance[k]), summary["report_compliance"][k])
                 for k in ("on_time", "late", "none")
             ],
             _("Reports for this cycle"),
@@ -270,6 +306,7 @@ def html_context(data, *, for_pdf=False, svgs=None):
             rows = [[g["parliament"], g["title"], g["type"]] for g in good_practices]
         if name == "parliaments":
             rows = rows[:HTML_PARLIAMENTS_LIMIT]
+        rows = [[_html_cell(value) for value in row] for row in rows]
         readable.append((name, headers, rows))
     objective_titles = []
     for objective in data["objectives"]:
@@ -279,6 +316,8 @@ def html_context(data, *, for_pdf=False, svgs=None):
             objective_titles.append((objective, titles, more))
     return {
         "data": data,
+        "due_date": _long_date(_date(data["report"]["due_date"])),
+        "generated_on": _long_date(datetime.datetime.fromisoformat(data["report"]["generated_at"])),
         "tables": readable,
         "for_pdf": for_pdf,
         "svgs": svgs or {},
@@ -292,6 +331,17 @@ def html_context(data, *, for_pdf=False, svgs=None):
         "without_plan": data["parliaments_without_plan"][:HTML_PARLIAMENTS_LIMIT],
         "without_plan_more": max(0, len(data["parliaments_without_plan"]) - HTML_PARLIAMENTS_LIMIT),
     }
+
+
+def _long_date(value):
+    """A date as the report's language writes it: "18 June 2019", "18 juin 2019"."""
+    return date_format(value, "j F Y")
+
+
+def _html_cell(value):
+    if isinstance(value, datetime.date):
+        return _long_date(value)
+    return "" if value is None else value
 
 
 def _head(rows, count):

@@ -71,7 +71,7 @@ def test_global_2021_report_figures(known, django_capture_on_commit_callbacks):
     sheet = load_workbook(io.BytesIO(file_bytes(report, "xlsx")))["parliaments"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["MA"][4] == "On time" and rows["MA"][6] == 2
-    assert rows["KE"][4] == "None"
+    assert rows["KE"][4] == "No plan"
 
     with zipfile.ZipFile(io.BytesIO(file_bytes(report, "csv"))) as archive:
         assert {"parliaments.csv", "objectives.csv", "actions.csv"} <= set(archive.namelist())
