@@ -557,6 +557,12 @@ class ParliamentView(DashboardView):
                         for h in history
                     ],
                 ),
+                Table(
+                    "completion",
+                    _("Completion of the actions"),
+                    [_("Completion"), _("Actions")],
+                    [(label, n) for _v, label, n in completion],
+                ),
             ],
         }
 
