@@ -15,6 +15,7 @@ from parliaments.models import (
     PublicationChange,
     Submission,
     SubmissionComment,
+    SubmissionEvent,
 )
 
 
@@ -137,6 +138,33 @@ class SubmissionCommentInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    fields = ["at", "kind", "round", "actor", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(admin.ModelAdmin):
+    """The submission's history is a log: read it here, never rewrite it."""
+
+    list_display = ["submission", "kind", "round", "actor", "at"]
+    list_filter = ["kind"]
+    search_fields = ["text", "submission__parliament__name"]
+    list_select_related = ["submission__parliament", "submission__cycle", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(SimpleHistoryAdmin):
     list_display = ["parliament", "cycle", "status", "round", "submitted_at", "reviewed_at"]
@@ -144,7 +172,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     search_fields = ["parliament__name", "=parliament__iso2", "review_comment"]
     list_select_related = ["parliament", "cycle"]
     readonly_fields = ["summary", "version"]
-    inlines = [SubmissionCommentInline]
+    inlines = [SubmissionEventInline, SubmissionCommentInline]
     autocomplete_fields = ["parliament"]
 
 

@@ -488,6 +488,46 @@ class Submission(models.Model):
         return timezone.localdate(self.first_submitted_at) > self.cycle.due_date
 
 
+class SubmissionEvent(models.Model):
+    """One step of a submission's life, with its own actor, time and text: the focal
+    point's cover note when submitting, the secretariat's comment when reviewing. The
+    submission's history is this log, so nobody is credited with someone else's words."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        RETURNED = "returned", _("Returned with comments")
+        ACCEPTED = "accepted", _("Accepted")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField(_("round"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    text = models.TextField(_("note or comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+
+    def __str__(self):
+        return f"{self.submission} · {self.get_kind_display()} · {self.at:%Y-%m-%d}"
+
+    @property
+    def actor_name(self):
+        if self.actor is None:
+            return ""
+        return self.actor.get_full_name() or self.actor.get_username()
+
+
 class SubmissionComment(models.Model):
     """A reviewer's comment on one item of a returned submission."""
 

@@ -32,6 +32,7 @@ from parliaments.models import (
     Region,
     Submission,
     SubmissionComment,
+    SubmissionEvent,
 )
 
 # When progress reported for each cycle was dated: from the previous deadline to this one.
@@ -335,6 +336,7 @@ class _Writer:
             item.progress_update_id = item.progress_update.pk
         self.insert(Evidence, evidence)
         self.insert(Submission, submissions)
+        self.insert(SubmissionEvent, [e for s in submissions for e in submission_events(s)])
         current = {plan.parliament_id: plan for plan in plans}
         self.insert(
             SubmissionComment,
@@ -550,3 +552,36 @@ class _Writer:
                 for row in rows
             ],
         )
+
+
+def submission_events(submission):
+    """The event log of a generated submission: its first submission, a resubmission when
+    it is in its second round, and the review (no actors: nobody in the scale data)."""
+    if submission.status == "draft":
+        return []
+    Kind = SubmissionEvent.Kind
+    events = [
+        SubmissionEvent(
+            submission=submission, kind=Kind.SUBMITTED, round=1, at=submission.first_submitted_at
+        )
+    ]
+    if submission.round > 1:
+        events.append(
+            SubmissionEvent(
+                submission=submission,
+                kind=Kind.RESUBMITTED,
+                round=submission.round,
+                at=submission.submitted_at,
+            )
+        )
+    if submission.status in ("accepted", "returned"):
+        events.append(
+            SubmissionEvent(
+                submission=submission,
+                kind=submission.status,
+                round=submission.round,
+                at=submission.reviewed_at,
+                text=submission.review_comment,
+            )
+        )
+    return events

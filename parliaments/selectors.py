@@ -236,6 +236,12 @@ def submission_preview(parliament, cycle):
     return plan, actions, sum(len(action.report_updates) for action in actions)
 
 
+def submission_events(submission):
+    """The submission's history: each step with its own actor, time and text, oldest
+    first."""
+    return list(submission.events.select_related("actor").order_by("at", "id"))
+
+
 def recently_reviewed(limit=20):
     return (
         Submission.objects.filter(

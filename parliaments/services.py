@@ -33,6 +33,7 @@ from parliaments.models import (
     Role,
     Submission,
     SubmissionComment,
+    SubmissionEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -334,10 +335,29 @@ def _transition(submission, allowed, **changes):
     submission.save(update_fields=["updated_at"])
 
 
+SUBMIT_NOTE_MAX_LENGTH = 2000
+
+
+def _record_event(submission, kind, actor, text="", at=None):
+    SubmissionEvent.objects.create(
+        submission=submission,
+        kind=kind,
+        round=submission.round,
+        actor=actor,
+        at=at or timezone.now(),
+        text=text.strip(),
+    )
+
+
 @transaction.atomic
-def submission_submit(*, actor, submission):
-    """Send the parliament's report for the cycle to the secretariat (focal point only).
-    A returned or accepted submission can be sent again as a new round."""
+def submission_submit(*, actor, submission, note=""):
+    """Send the parliament's report for the cycle to the secretariat (focal point only),
+    with an optional cover note. A returned or accepted submission can be sent again as a
+    new round (a resubmission); timeliness stays measured from the first submission."""
+    if len(note) > SUBMIT_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("At most %(max)s characters.") % {"max": SUBMIT_NOTE_MAX_LENGTH}}
+        )
     plan, _actions, _updates = submission_contents(submission.parliament, submission.cycle)
     if plan is None:
         raise ValidationError(_("Create the plan of action before submitting."))
@@ -354,6 +374,10 @@ def submission_submit(*, actor, submission):
     if submission.first_submitted_at is None:
         Submission.objects.filter(pk=submission.pk).update(first_submitted_at=now)
         submission.first_submitted_at = now
+    kind = (
+        SubmissionEvent.Kind.RESUBMITTED if submission.round > 1 else SubmissionEvent.Kind.SUBMITTED
+    )
+    _record_event(submission, kind, actor, note, at=now)
     _notify_on_commit(submission, "submitted")
     return submission
 
@@ -372,6 +396,7 @@ def submission_return(*, actor, submission, comment, item_comments=()):
         reviewed_by=actor,
         review_comment=comment,
     )
+    _record_event(submission, SubmissionEvent.Kind.RETURNED, actor, comment)
     for item, text in item_comments:
         if not text.strip():
             continue
@@ -398,6 +423,7 @@ def submission_accept(*, actor, submission, comment=""):
         reviewed_by=actor,
         review_comment=comment,
     )
+    _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
     publish_parliament(submission.parliament, submission.cycle)
     _notify_on_commit(submission, "accepted")
     return submission
@@ -568,6 +594,18 @@ def _notify_on_commit(submission, event):
     notify_submission_event.delay_on_commit(submission.pk, event)
 
 
+def _latest_text(submission, event):
+    """The words that go with this step: the focal point's cover note on a submission,
+    the secretariat's comment on a review."""
+    kinds = {
+        "submitted": [SubmissionEvent.Kind.SUBMITTED, SubmissionEvent.Kind.RESUBMITTED],
+        "returned": [SubmissionEvent.Kind.RETURNED],
+        "accepted": [SubmissionEvent.Kind.ACCEPTED],
+    }[event]
+    latest = submission.events.filter(kind__in=kinds).order_by("-at", "-id").first()
+    return latest.text if latest else ""
+
+
 def submission_notify(submission, event):
     """Email the people a submission step concerns: the secretariat when one arrives, the
     parliament's focal point and editors when it is returned or accepted."""
@@ -594,7 +632,7 @@ def submission_notify(submission, event):
         part
         for part in (
             subject + ".",
-            submission.review_comment if event != "submitted" else "",
+            _latest_text(submission, event),
             _("Open it here: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + link},
         )
         if part

@@ -430,7 +430,11 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        submission = Submission.objects.filter(parliament=self.parliament, cycle=self.cycle).first()
+        submission = (
+            Submission.objects.filter(parliament=self.parliament, cycle=self.cycle)
+            .select_related("cycle", "submitted_by")
+            .first()
+        )
         plan, actions, updates_count = selectors.submission_preview(self.parliament, self.cycle)
         comments = selectors.submission_comments_by_item(submission)
         return super().get_context_data(
@@ -442,6 +446,7 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
             rows=[(action, comments.get(action.pk, []), None) for action in actions],
             updates_count=updates_count,
             can_submit=permissions.can_submit_for(self.request.user, self.parliament),
+            events=selectors.submission_events(submission) if submission else [],
             today=timezone.localdate(),
             **kwargs,
         )
@@ -451,7 +456,11 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied(_("Only the focal point submits for the parliament."))
         submission = services.submission_for(self.parliament, self.cycle)
         try:
-            services.submission_submit(actor=request.user, submission=submission)
+            services.submission_submit(
+                actor=request.user,
+                submission=submission,
+                note=request.POST.get("note", ""),
+            )
         except services.InvalidTransition as error:
             messages.error(request, str(error))
         except ValidationError as error:
@@ -502,9 +511,7 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
             rows=[(action, [], form[f"comment_action_{action.pk}"]) for action in self.actions],
             updates_count=self.updates_count,
             can_star=permissions.can_star_good_practice(self.request.user),
-            history=self.submission.history.select_related("history_user").order_by(
-                "-history_date"
-            ),
+            events=selectors.submission_events(self.submission),
             **kwargs,
         )
 

@@ -23,7 +23,7 @@ from commitments.models import Commitment, Cycle, Objective
 from compact_tracker import pagecache
 from parliaments import permissions
 from parliaments import selectors as parliament_selectors
-from parliaments.models import Completion, Parliament, Region, Submission
+from parliaments.models import Completion, Parliament, Region, SubmissionEvent
 from reports import charts, exports, selectors
 from reports import services as report_services
 from reports.filters import DashboardFilterSet
@@ -510,9 +510,9 @@ class ParliamentView(DashboardView):
         plan = parliament_selectors.current_plan(parliament)
         actions = list(scope.actions().order_by("title"))
         history = list(
-            Submission.history.filter(parliament=parliament)
-            .select_related("cycle", "history_user")
-            .order_by("-history_date")[:50]
+            SubmissionEvent.objects.filter(submission__parliament=parliament)
+            .select_related("submission__cycle", "actor")
+            .order_by("-at", "-id")[:50]
         )
         completion = selectors.completion_distribution(scope)
         return {
@@ -545,16 +545,16 @@ class ParliamentView(DashboardView):
                 Table(
                     "submissions",
                     _("Submissions and reviews"),
-                    [_("Date"), _("Cycle"), _("Status"), _("By"), _("Comment")],
+                    [_("Date"), _("Cycle"), _("Event"), _("By"), _("Note or comment")],
                     [
                         (
-                            h.history_date,
-                            h.cycle.code,
-                            h.get_status_display(),
-                            str(h.history_user or ""),
-                            h.review_comment,
+                            event.at,
+                            event.submission.cycle.code,
+                            event.get_kind_display(),
+                            event.actor_name,
+                            event.text,
                         )
-                        for h in history
+                        for event in history
                     ],
                 ),
                 Table(

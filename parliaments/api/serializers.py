@@ -15,6 +15,7 @@ from parliaments.models import (
     PlanOfAction,
     ProgressUpdate,
     Submission,
+    SubmissionEvent,
 )
 
 
@@ -190,10 +191,20 @@ class ProgressUpdateSerializer(PublishableSerializer):
         ]
 
 
+class SubmissionEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_name", read_only=True)
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["kind", "round", "at", "actor", "text"]
+        read_only_fields = fields
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
     cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_late = serializers.BooleanField(read_only=True, allow_null=True)
+    events = SubmissionEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Submission
@@ -208,9 +219,20 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "is_late",
             "review_comment",
+            "events",
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class SubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="An optional cover note to the secretariat, kept in the history as yours.",
+    )
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -30,6 +30,7 @@ from parliaments.api.serializers import (
     ProgressUpdateSerializer,
     ReviewSerializer,
     SubmissionSerializer,
+    SubmitSerializer,
 )
 from parliaments.filters import (
     ActionFilterSet,
@@ -45,6 +46,7 @@ from parliaments.models import (
     PlanOfAction,
     ProgressUpdate,
     PublicationChange,
+    SubmissionEvent,
 )
 
 VERSION_PARAMETER = OpenApiParameter(
@@ -413,8 +415,12 @@ class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModel
     ordering = ["-updated_at"]
 
     def get_queryset(self):
-        return selectors.submission_visible_to(self.request.user).select_related(
-            "parliament", "cycle"
+        return (
+            selectors.submission_visible_to(self.request.user)
+            .select_related("parliament", "cycle")
+            .prefetch_related(
+                Prefetch("events", queryset=SubmissionEvent.objects.select_related("actor"))
+            )
         )
 
     def _transition(self, request, step):
@@ -426,15 +432,29 @@ class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModel
         submission.refresh_from_db()
         return Response(self.get_serializer(submission).data)
 
-    @extend_schema(summary="Submit the report (focal point)", request=None)
+    @extend_schema(
+        summary="Submit the report (focal point)",
+        description="Sends the plan, actions and progress the workspace lists for the cycle. "
+        "A returned or accepted report can be sent again (a resubmission); `note` is an "
+        "optional cover note, shown in the submission's `events` as the focal point's.",
+        request=SubmitSerializer,
+    )
     @route(detail=True, methods=["post"])
     def submit(self, request, pk=None, **kwargs):
         submission = self.get_object()
         if not permissions.can_submit_for(request.user, submission.parliament):
             raise PermissionDenied("Only the parliament's focal point submits.")
-        return self._transition(
-            request, lambda s: services.submission_submit(actor=request.user, submission=s)
-        )
+        body = SubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            return self._transition(
+                request,
+                lambda s: services.submission_submit(
+                    actor=request.user, submission=s, note=body.validated_data["note"]
+                ),
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(_validation_detail(error)) from None
 
     @extend_schema(summary="Accept and publish (secretariat)", request=ReviewSerializer)
     @route(detail=True, methods=["post"])
@@ -465,7 +485,7 @@ class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModel
                 ),
             )
         except ValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
+            raise serializers.ValidationError(_validation_detail(error)) from None
 
 
 CHANGE_SERIALIZERS = {
@@ -580,6 +600,13 @@ class ChangesView(APIView):
                 "has_more": has_more,
             }
         )
+
+
+def _validation_detail(error):
+    """A Django ValidationError as DRF field errors (non-field ones under `detail`)."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"detail": error.messages}
 
 
 def _non_negative(value, name):

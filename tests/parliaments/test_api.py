@@ -580,7 +580,7 @@ API_PAGES = [
     ("editor", "/api/v1/actions/?page_size=500&format=csv", 6),
     ("secretariat", "/api/v1/progress-updates/?page_size=500", 5),
     ("partner", "/api/v1/plans/", 4),
-    ("partner", "/api/v1/submissions/", 4),
+    ("partner", "/api/v1/submissions/", 5),  # + the events of the page, one query
     ("partner", "/api/v1/changes/?since=0&limit=500", 6),
 ]
 
