@@ -84,6 +84,13 @@ def _lock_at_version(model, obj, expected_version):
     return locked
 
 
+def merge_preview(obj, *, base_version, sent):
+    """What saving `sent` (field name → value) from `base_version` would do to `obj` now:
+    a concurrency.Merge with the caller's own changes, the conflicts and what others
+    changed. Nothing is locked or written."""
+    return three_way(obj, int(base_version), sent)
+
+
 def _lock_and_merge(model, obj, expected_version, sent, *, merge):
     """Lock the row and work out what to write of `sent`: (locked row, changes, Merged or
     None). From the current version, everything sent. From an older one, with `merge`,

@@ -5,6 +5,7 @@ Services, the conflict page, the spreadsheet import and the API's 409 recipe."""
 import datetime
 
 import pytest
+from django.test import Client
 
 from commitments.models import Objective
 from parliaments import services
@@ -209,3 +210,155 @@ def test_objectives_merge_as_sets(editor_ma, focal_ma):
     assert "Empower migrants" in conflict.theirs and "Empower migrants" not in conflict.base
     action.refresh_from_db()
     assert sorted(o.number for o in action.objectives.all()) == [7, 15, 16]
+
+
+# --- The conflict page -------------------------------------------------------------------------
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _action_form_data(action, **changes):
+    data = {
+        "version": action.version,
+        "title": action.title,
+        "description": action.description,
+        "action_type": action.action_type,
+        "commitments": [c.pk for c in action.commitments.all()],
+        "objectives": [o.pk for o in action.objectives.all()],
+        "instrument": "",
+        "responsible_body": action.responsible_body,
+        "start_date": action.start_date or "",
+        "target_date": action.target_date or "",
+        "completion": action.completion,
+    }
+    data.update(changes)
+    return data
+
+
+def test_saving_a_new_title_from_an_old_page_keeps_the_colleagues_target_date(editor_ma, focal_ma):
+    action = ActionFactory(title="Hearing on migrant workers")
+    url = f"/workspace/actions/{action.pk}/edit/"
+    opened = _action_form_data(action)  # both tabs opened the page at version 1
+    first = _client(editor_ma).post(url, {**opened, "target_date": "2025-06-30"})
+    assert first.status_code == 302
+
+    second = _client(focal_ma).post(url, {**opened, "title": "Hearing held in May"}, follow=True)
+
+    html = second.content.decode()
+    assert "Saved. Meanwhile editor.ma changed Target date; their changes were kept." in html
+    action.refresh_from_db()
+    assert (action.title, action.target_date) == ("Hearing held in May", JUNE)
+
+
+def test_conflict_page_shows_both_sides_and_requires_a_choice(editor_ma, focal_ma):
+    action = ActionFactory(title="Hearing on migrant workers")
+    url = f"/workspace/actions/{action.pk}/edit/"
+    opened = _action_form_data(action)
+    _client(editor_ma).post(
+        url, {**opened, "title": "Hearing held in May", "target_date": "2025-06-30"}
+    )
+    focal = _client(focal_ma)
+
+    page = focal.post(url, {**opened, "title": "Hearing postponed", "completion": "substantial"})
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "When you opened it" in html and "Theirs" in html and "Yours" in html
+    assert "Hearing on migrant workers" in html  # when opened
+    assert "Hearing held in May" in html  # theirs
+    assert 'value="Hearing postponed"' in html  # yours, still in the form
+    assert 'name="keep_title"' in html
+    assert 'name="keep_title" value="yours" checked' not in html  # no default
+    assert 'name="version" value="2"' in html  # the hidden version moved on
+    assert 'value="2025-06-30"' in html  # only they changed the target date: theirs in the form
+    form = page.context["form"]
+    assert form["completion"].value() == "substantial"  # only I changed it: mine
+    action.refresh_from_db()
+    assert (action.title, action.completion) == ("Hearing held in May", "limited")
+
+    # Saving without choosing is a form error on the choice; nothing is written.
+    data = _form_values(page)
+    missing = focal.post(url, data)
+    assert missing.status_code == 200
+    assert "Choose which version to keep." in missing.content.decode()
+    assert "Hearing held in May" in missing.content.decode()  # the panel is shown again
+    action.refresh_from_db()
+    assert action.version == 2
+
+    # Keep theirs for the title: their title stands, my completion is applied.
+    saved = focal.post(url, {**data, "keep_title": "theirs"})
+    assert saved.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.target_date, action.completion) == (
+        "Hearing held in May",
+        JUNE,
+        "substantial",
+    )
+
+
+def test_conflict_page_keep_yours(editor_ma, focal_ma):
+    action = ActionFactory(title="Hearing on migrant workers")
+    url = f"/workspace/actions/{action.pk}/edit/"
+    opened = _action_form_data(action)
+    _client(editor_ma).post(
+        url, {**opened, "title": "Hearing held in May", "target_date": "2025-06-30"}
+    )
+    focal = _client(focal_ma)
+    page = focal.post(url, {**opened, "title": "Hearing postponed"})
+    saved = focal.post(url, {**_form_values(page), "keep_title": "yours"})
+    assert saved.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.target_date) == ("Hearing postponed", JUNE)
+
+
+def test_plan_conflict_page(editor_ma, focal_ma):
+    plan = PlanFactory(title="Plan 2020–2023", status="drafting", adopted_on=None, adopting_body="")
+    url = f"/workspace/plan/{plan.pk}/edit/"
+    opened = {
+        "version": 1,
+        "title": plan.title,
+        "summary": plan.summary,
+        "status": "drafting",
+        "adopted_on": "",
+        "adopting_body": "",
+        "period_start": "",
+        "period_end": "",
+        "document_url": "",
+    }
+    assert (
+        _client(editor_ma)
+        .post(url, {**opened, "title": "Plan A", "period_start": "2020-01-01"})
+        .status_code
+        == 302
+    )
+    focal = _client(focal_ma)
+    page = focal.post(url, {**opened, "title": "Plan B"})
+    assert page.status_code == 200
+    assert 'name="keep_title"' in page.content.decode()
+    saved = focal.post(url, {**_form_values(page), "keep_title": "yours"})
+    assert saved.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.period_start) == ("Plan B", datetime.date(2020, 1, 1))
+
+
+def _form_values(response):
+    """What the browser would send back from the re-rendered form (no choice made)."""
+    form = response.context["form"]
+    data = {}
+    for field in form:
+        if field.name.startswith("keep_") or field.name == "document":
+            continue
+        value = field.value()
+        if isinstance(value, (list, tuple)):
+            data[field.name] = [str(getattr(item, "pk", item)) for item in value]
+        elif value is None:
+            data[field.name] = ""
+        elif isinstance(value, datetime.date):
+            data[field.name] = value.isoformat()
+        else:
+            data[field.name] = str(getattr(value, "pk", value))
+    return data
