@@ -753,7 +753,7 @@ class ActionSpreadsheetView(LoginRequiredMixin, FormView):
                 self.request,
                 _(
                     "Nothing was applied: an action changed on the site in the meantime. "
-                    "Download a new file and make your changes again."
+                    "Upload your file again to see how it combines with those changes."
                 ),
             )
             return redirect("parliaments:action_spreadsheet")

@@ -3,9 +3,12 @@ meanwhile (three-way, against the version the user started from) instead of undo
 Services, the conflict page, the spreadsheet import and the API's 409 recipe."""
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from openpyxl import load_workbook
 
 from commitments.models import Objective
 from parliaments import services
@@ -362,3 +365,68 @@ def _form_values(response):
         else:
             data[field.name] = str(getattr(value, "pk", value))
     return data
+
+
+# --- Spreadsheet import ------------------------------------------------------------------------
+
+SHEET_URL = "/workspace/actions/spreadsheet/"
+
+
+def _download(client):
+    return load_workbook(io.BytesIO(client.get(SHEET_URL, {"download": "1"}).content))
+
+
+def _upload(client, book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return client.post(SHEET_URL, {"file": SimpleUploadedFile("actions.xlsx", buffer.getvalue())})
+
+
+def _row(sheet, title):
+    for row in sheet.iter_rows(min_row=2):
+        if row[2].value == title:
+            return row
+    raise AssertionError(title)
+
+
+def test_import_from_an_older_file_keeps_a_colleagues_later_edit(
+    editor_client, editor_ma, focal_ma
+):
+    plan = PlanFactory()
+    action = ActionFactory(plan=plan, title="Action 0", completion="limited")
+    ActionFactory(plan=plan, title="Action 1")
+    book = _download(editor_client)
+    services.action_update(actor=focal_ma, action=action, expected_version=1, target_date=JUNE)
+    _row(book["Actions"], "Action 0")[11].value = "complete"  # completion
+
+    preview = _upload(editor_client, book).content.decode()
+    assert "1 row will be applied (1 unchanged)" in preview
+    assert editor_client.post(SHEET_URL, {"confirm": "1"}).status_code == 302
+
+    action.refresh_from_db()
+    assert (action.completion, action.target_date, action.version) == ("complete", JUNE, 3)
+
+
+def test_import_of_a_field_a_colleague_changed_too_is_a_row_error(editor_client, focal_ma):
+    plan = PlanFactory()
+    action = ActionFactory(plan=plan, title="Action 0", completion="limited")
+    book = _download(editor_client)
+    services.action_update(
+        actor=focal_ma, action=action, expected_version=1, completion="substantial"
+    )
+    row = _row(book["Actions"], "Action 0")
+    row[11].value = "complete"
+    row[3].value = "A new description"
+
+    html = _upload(editor_client, book).content.decode()
+
+    assert "The file has 1 problem. Nothing was saved." in html
+    assert f'<th scope="row">{row[0].row}</th><td>Completion</td>' in html
+    assert "Limited" in html and "Substantial" in html and "Complete" in html
+    assert editor_client.post(SHEET_URL, {"confirm": "1"}).status_code == 302  # nothing to apply
+    action.refresh_from_db()
+    assert (action.completion, action.description, action.version) == (
+        "substantial",
+        "Committee hearing with migrant associations.",
+        2,
+    )
