@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from commitments.models import Objective
 from parliaments import services
+from parliaments.models import Action, PlanOfAction
 from tests.factories import ActionFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -430,3 +431,76 @@ def test_import_of_a_field_a_colleague_changed_too_is_a_row_error(editor_client,
         "Committee hearing with migrant associations.",
         2,
     )
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def _token_client(user):
+    client = Client()
+    _token, key = services.api_token_create(user=user, name="tests")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
+    return client
+
+
+def test_api_409_lists_changes_and_conflicts_and_the_recipe_keeps_the_colleagues_change(
+    editor_ma, focal_ma
+):
+    action = ActionFactory(title="Draft inquiry", completion="not_started")
+    url = f"/api/v1/actions/{action.uid}/"
+    colleague, integration = _token_client(editor_ma), _token_client(focal_ma)
+    assert (
+        colleague.patch(
+            url,
+            {"version": 1, "target_date": "2025-06-30", "title": "Inquiry"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+
+    stale = integration.patch(
+        url,
+        {"version": 1, "title": "Inquiry opened", "completion": "limited"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert error["current_version"] == 2
+    assert {"field": "target_date", "was": None, "now": "2025-06-30"} in error["changes"]
+    assert error["conflicts"] == [
+        {"field": "title", "was": "Draft inquiry", "yours": "Inquiry opened", "theirs": "Inquiry"}
+    ]
+    assert Action.objects.get(pk=action.pk).completion == "not_started"
+
+    # The documented recipe: read again, reapply only your fields with the new version.
+    guide = Client().get("/api/").content.decode()
+    assert "Reapply only the fields you changed" in guide
+    current = integration.get(url).json()
+    reapplied = integration.patch(
+        url,
+        {"version": current["version"], "completion": "limited"},
+        content_type="application/json",
+    )
+    assert reapplied.status_code == 200
+    action.refresh_from_db()
+    assert (action.title, action.target_date, action.completion) == ("Inquiry", JUNE, "limited")
+
+
+def test_api_stale_put_answers_409_even_without_conflicts(editor_ma, focal_ma):
+    plan = PlanFactory(title="Plan", status="drafting", adopted_on=None)
+    url = f"/api/v1/plans/{plan.uid}/"
+    assert (
+        _token_client(editor_ma)
+        .patch(url, {"version": 1, "summary": "New"}, content_type="application/json")
+        .status_code
+        == 200
+    )
+    body = _token_client(focal_ma).get(url).json()
+    response = _token_client(focal_ma).put(
+        url,
+        {**{k: body[k] for k in ("title", "status")}, "version": 1, "title": "Plan B"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["conflicts"] == []
+    assert PlanOfAction.objects.get(pk=plan.pk).title == "Plan"
