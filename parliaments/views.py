@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -78,7 +79,7 @@ class StaleEditMixin:
         if merged is not None and merged.changes:
             message = _("Saved. Meanwhile %(who)s changed %(fields)s; their changes were kept.") % {
                 "who": _person(merged.changed_by),
-                "fields": ", ".join(change.label.capitalize() for change in merged.changes),
+                "fields": ", ".join(capfirst(change.label) for change in merged.changes),
             }
         messages.success(self.request, message)
 
