@@ -32,14 +32,52 @@ def _formfield(model_field, **kwargs):
 
 
 class VersionedForm(forms.ModelForm):
-    """Adds a hidden `version`: the version of the record the user started from."""
+    """Adds a hidden `version`: the version of the record the user started from.
+
+    After a save met a conflict (a field both the user and someone else changed), the form
+    comes back with `conflicts` (those fields' names), `opened_version` (the version the
+    conflicts were worked out from) and, per field, a required choice `keep_<field>`."""
+
+    YOURS, THEIRS = "yours", "theirs"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, conflicts=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        if conflicts is None:
+            conflicts = (self.data.get("conflicts") or "").split(",") if self.is_bound else ()
+        if not self.instance.pk:
+            conflicts = ()  # a new record has nobody else's changes
+        self.conflict_names = [name for name in conflicts if name in self._meta.fields]
+        if not self.is_bound and self.conflict_names:
+            self.initial["conflicts"] = ",".join(self.conflict_names)
+        for name in self.conflict_names:
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=_("Which %(field)s to keep")
+                % {"field": str(self.fields[name].label).lower()},
+                choices=[
+                    (self.YOURS, _("Keep yours (as in the form)")),
+                    (self.THEIRS, _("Keep theirs")),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose which version to keep.")},
+            )
+
+    def kept_theirs(self):
+        """The conflicting fields for which the user chose the other person's value."""
+        return [
+            name
+            for name in self.conflict_names
+            if self.cleaned_data.get(f"keep_{name}") == self.THEIRS
+        ]
+
+    def edit_fields(self):
+        """The record's fields, without the hidden ones and the conflict choices."""
+        return [self[name] for name in self._meta.fields]
 
 
 class PlanForm(VersionedForm):

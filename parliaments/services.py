@@ -5,7 +5,6 @@ twice. Views, the API, the spreadsheet import and tasks all call these functions
 
 import csv
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from compact_tracker import pagecache
 from compact_tracker.refdata import sync_reference_rows
+from parliaments.concurrency import Merged, StaleEdit, changes_since, three_way
 from parliaments.models import (
     PARLIAMENT_ROLES,
     Action,
@@ -74,63 +74,38 @@ def parliaments_reference_load():
 
 
 # --- Optimistic concurrency ------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    field: str
-    label: str
-    then: object
-    now: object
-
-
-@dataclass
-class StaleEdit(Exception):
-    """The record changed since the user opened it. Nothing was saved."""
-
-    obj: object
-    expected_version: int
-    changes: list = field(default_factory=list)
-    changed_by: object = None
-    changed_at: object = None
-
-    def __str__(self):
-        return _("This record was changed by someone else since you opened it.")
-
-
-def _changes_since(obj, version):
-    """What changed on `obj` after `version`, read from its history."""
-    history = obj.history.order_by("-history_date", "-history_id")
-    latest = history.first()
-    then = history.filter(version=version).first()
-    if latest is None or then is None:
-        return [], None, None
-    delta = latest.diff_against(then)
-    changes = []
-    for change in delta.changes:
-        model_field = obj._meta.get_field(change.field)
-        old, new = change.old, change.new
-        if model_field.many_to_many:
-            related = model_field.related_model
-            ids = {item[model_field.m2m_reverse_field_name()] for item in (old or []) + (new or [])}
-            names = {item.pk: str(item) for item in related.objects.filter(pk__in=ids)}
-            key = model_field.m2m_reverse_field_name()
-            old = ", ".join(sorted(names[item[key]] for item in old or []))
-            new = ", ".join(sorted(names[item[key]] for item in new or []))
-        elif model_field.choices:
-            choices = dict(model_field.flatchoices)
-            old, new = choices.get(old, old), choices.get(new, new)
-        changes.append(Change(change.field, str(model_field.verbose_name), old, new))
-    return changes, latest.history_user, latest.history_date
+# Edits carry the version the user started from. A save from an older version is merged
+# with what others saved meanwhile (parliaments.concurrency.three_way) or refused.
 
 
 def _lock_at_version(model, obj, expected_version):
     """Lock the row; raise StaleEdit when someone saved it after `expected_version`."""
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and locked.version != int(expected_version):
-        changes, who, when = _changes_since(locked, int(expected_version))
+        changes, who, when = changes_since(locked, int(expected_version))
         raise StaleEdit(locked, int(expected_version), changes, who, when)
     return locked
+
+
+def merge_preview(obj, *, base_version, sent):
+    """What saving `sent` (field name → value) from `base_version` would do to `obj` now:
+    a concurrency.Merge with the caller's own changes, the conflicts and what others
+    changed. Nothing is locked or written."""
+    return three_way(obj, int(base_version), sent)
+
+
+def _lock_and_merge(model, obj, expected_version, sent, *, merge):
+    """Lock the row and work out what to write of `sent`: (locked row, changes, Merged or
+    None). From the current version, everything sent. From an older one, with `merge`,
+    only the caller's own changes, unless one collides with someone else's; without
+    `merge`, or on a collision, raise StaleEdit (with the conflicts) and write nothing."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is None or locked.version == int(expected_version):
+        return locked, dict(sent), None
+    result = three_way(locked, int(expected_version), sent)
+    if result.conflicts or not merge:
+        raise result.stale(locked, int(expected_version))
+    return locked, result.apply, Merged(result.changes, result.changed_by, result.changed_at)
 
 
 def _save(obj, actor, **kwargs):
@@ -154,10 +129,16 @@ def plan_create(*, actor, parliament, **data):
 
 
 @transaction.atomic
-def plan_update(*, actor, plan, expected_version, **data):
-    """Apply `data` to the plan if nobody saved it since `expected_version`."""
-    plan = _lock_at_version(PlanOfAction, plan, expected_version)
-    for name, value in data.items():
+def plan_update(*, actor, plan, expected_version, merge=False, **data):
+    """Apply `data` to the plan if nobody saved it since `expected_version`. Otherwise, with
+    `merge`, apply only the fields the caller changed on top of the current plan and set
+    `plan.merged` to what others changed; a field both changed differently raises
+    StaleEdit with the conflicts, and nothing is written."""
+    plan, changes, merged = _lock_and_merge(PlanOfAction, plan, expected_version, data, merge=merge)
+    plan.merged = merged
+    if merged is not None and not changes:
+        return plan  # nothing of the caller's to add to what is there
+    for name, value in changes.items():
         setattr(plan, name, value)
     plan.version += 1  # the row is locked: no one else can bump it meanwhile
     _save(plan, actor)
@@ -182,24 +163,33 @@ def action_create(*, actor, plan, commitments, objectives, **data):
 
 
 @transaction.atomic
-def action_update(*, actor, action, expected_version, commitments=None, objectives=None, **data):
+def action_update(
+    *, actor, action, expected_version, commitments=None, objectives=None, merge=False, **data
+):
     """Apply `data` (and new links, when given) if nobody saved the action since
-    `expected_version`; otherwise raise StaleEdit and change nothing."""
-    action = _lock_at_version(Action, action, expected_version)
+    `expected_version`. Otherwise, with `merge`, apply only the fields the caller changed
+    on top of the current action and set `action.merged` to what others changed; without
+    `merge`, or when a field both changed differently, raise StaleEdit (with the conflicts)
+    and change nothing."""
     if commitments is not None and not commitments:
         raise ValidationError({"commitments": _("Link at least one Rabat commitment.")})
     if objectives is not None and not objectives:
         raise ValidationError({"objectives": _("Link at least one GCM objective.")})
-    for name, value in data.items():
+    links = {"commitments": commitments, "objectives": objectives}
+    sent = {**data, **{name: value for name, value in links.items() if value is not None}}
+    action, changes, merged = _lock_and_merge(Action, action, expected_version, sent, merge=merge)
+    action.merged = merged
+    if merged is not None and not changes:
+        return action
+    links = {name: changes.pop(name) for name in list(links) if name in changes}
+    for name, value in changes.items():
         setattr(action, name, value)
     action.version += 1
     action._history_user = actor
     action.full_clean()
     # Links first, so the history record written by save() holds the new links.
-    if commitments is not None:
-        action.commitments.set(commitments)
-    if objectives is not None:
-        action.objectives.set(objectives)
+    for name, value in links.items():
+        getattr(action, name).set(value)
     action.save()
     return action
 

@@ -1,7 +1,9 @@
 """The spreadsheet round trip for low-bandwidth parliaments: download the actions as an
 XLSX pre-filled with ids and versions, edit offline, upload. Every row is validated by the
 same ActionForm as the web page; nothing is applied unless the whole file is valid, and
-only rows that differ from the current data are applied (with their version checked)."""
+only rows that differ from the current data are applied. A row from an older version is
+merged with the site's later changes: only the cells the user changed are applied, and a
+cell the site changed too, differently, is a row error."""
 
 import copy
 import datetime
@@ -217,14 +219,14 @@ def plan_import(content, parliament):
             if action is None:
                 result.errors.append((number, "id", _("No action of your parliament has this id.")))
                 continue
-            if cells["version"] != str(action.version):
+            if not cells["version"].isdigit() or not 0 < int(cells["version"]) <= action.version:
                 result.errors.append(
                     (
                         number,
                         "version",
                         _(
-                            "Changed on the site since the file was downloaded (now version "
-                            "%(now)s, file has %(file)s). Download a new file."
+                            "The version cell must stay as downloaded (now version %(now)s, "
+                            "file has %(file)s)."
                         )
                         % {"now": action.version, "file": cells["version"] or "—"},
                     )
@@ -275,16 +277,52 @@ def plan_import(content, parliament):
             continue
         cleaned = {name: form.cleaned_data[name] for name in EDITABLE}
         commitments, objectives = list(cleaned.pop("commitments")), list(cleaned.pop("objectives"))
-        change = RowChange(
-            number, action, cleaned, commitments, objectives, action.version if action else None
-        )
+        base_version = int(cells["version"]) if action else None
+        change = RowChange(number, action, cleaned, commitments, objectives, base_version)
         if action is not None:
-            change.changes = _differences(action, cleaned, commitments, objectives, labels)
+            mine = cleaned, commitments, objectives
+            if base_version != action.version:
+                mine = _own_changes(action, base_version, *mine, labels, result.errors, number)
+                if mine is None:
+                    continue
+            change.changes = _differences(action, *mine, labels)
             if not change.changes:
                 result.unchanged += 1
                 continue
         result.changes.append(change)
     return result
+
+
+def _own_changes(action, base_version, data, commitments, objectives, labels, errors, number):
+    """A row from a file downloaded at `base_version`, older than the action now: the cells
+    still equal to that version's values are not the user's changes. Returns what the user
+    changed (data, commitments, objectives; None for links left alone), or None after
+    adding a row error for each field the user and the site both changed differently."""
+    sent = {**data, "commitments": commitments, "objectives": objectives}
+    merge = services.merge_preview(action, base_version=base_version, sent=sent)
+    for conflict in merge.conflicts:
+        errors.append(
+            (
+                number,
+                labels[conflict.field],
+                _(
+                    "Changed on the site too since the file was downloaded: the file was "
+                    "downloaded with “%(base)s”, the site now has “%(theirs)s”, your file "
+                    "has “%(yours)s”. Type the site's value to keep it, or set the row's "
+                    "version to %(now)s to keep yours."
+                )
+                % {
+                    "base": _text(conflict.base) or "—",
+                    "theirs": _text(conflict.theirs) or "—",
+                    "yours": _text(conflict.yours) or "—",
+                    "now": action.version,
+                },
+            )
+        )
+    if merge.conflicts:
+        return None
+    mine = {name: value for name, value in data.items() if name in merge.apply}
+    return mine, merge.apply.get("commitments"), merge.apply.get("objectives")
 
 
 def _copy(action):
@@ -317,10 +355,13 @@ def _differences(action, data, commitments, objectives, labels):
                     _text(getattr(value, "code", value)),
                 )
             )
-    before = sorted(c.code for c in action.commitments.all())
-    after = sorted(c.code for c in commitments)
-    if before != after:
-        changes.append((labels["commitments"], ", ".join(before), ", ".join(after)))
+    if commitments is not None:
+        before = sorted(c.code for c in action.commitments.all())
+        after = sorted(c.code for c in commitments)
+        if before != after:
+            changes.append((labels["commitments"], ", ".join(before), ", ".join(after)))
+    if objectives is None:
+        return changes
     before = sorted(o.number for o in action.objectives.all())
     after = sorted(o.number for o in objectives)
     if before != after:
@@ -332,8 +373,10 @@ def _differences(action, data, commitments, objectives, labels):
 
 @transaction.atomic
 def apply_import(plan, *, actor, parliament, current_plan):
-    """Apply every change of a valid ImportPlan in one transaction. A stale row (edited on
-    the site since the preview) raises services.StaleEdit and nothing is applied."""
+    """Apply every change of a valid ImportPlan in one transaction. Each row is merged with
+    what the site has now (only the cells the user changed are applied); a row that now
+    collides with a change made on the site raises services.StaleEdit and nothing is
+    applied."""
     if not plan.is_valid:
         raise ValueError("Refusing to apply an import with errors.")
     applied = 0
@@ -353,6 +396,7 @@ def apply_import(plan, *, actor, parliament, current_plan):
                 expected_version=change.expected_version,
                 commitments=change.commitments,
                 objectives=change.objectives,
+                merge=True,
                 **change.data,
             )
         applied += 1

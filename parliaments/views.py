@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -67,21 +68,77 @@ def _require_reviewer(user):
 
 
 class StaleEditMixin:
-    """Re-show the form with what changed meanwhile when a save hits a newer version.
-    The hidden version moves to the current one, so saving again is a conscious choice."""
+    """Saves from an older version are merged with what others saved meanwhile (the
+    services' three-way merge). When a field was changed by both, the form comes back at
+    the current version: fields only they changed hold their values, fields you changed
+    hold yours, and each field you both changed shows the two sides and a required choice.
+    """
+
+    def saved(self, record, message):
+        merged = getattr(record, "merged", None)
+        if merged is not None and merged.changes:
+            message = _("Saved. Meanwhile %(who)s changed %(fields)s; their changes were kept.") % {
+                "who": _person(merged.changed_by),
+                "fields": ", ".join(capfirst(change.label) for change in merged.changes),
+            }
+        messages.success(self.request, message)
 
     def stale(self, form, error):
-        data = form.data.copy()
-        data["version"] = error.obj.version
-        form.data = data
+        """Show the conflicts of a save that met `error` (a StaleEdit); nothing was saved."""
+        yours = {name: form.cleaned_data[name] for name in error.yours if name in form.fields}
+        form = self.get_form_class()(
+            instance=error.obj,
+            initial={**yours, "opened_version": error.expected_version},
+            conflicts=[conflict.field for conflict in error.conflicts],
+        )
         messages.error(
             self.request,
             _(
-                "Not saved: someone else changed this since you opened it. Review their changes "
-                "below, then save again to keep yours."
-            ),
+                "Not saved yet: %(who)s changed the same fields as you since you opened this "
+                "page. Choose which version to keep for each; your other changes and theirs "
+                "are already combined in the form."
+            )
+            % {"who": _person(error.changed_by)},
         )
-        return self.render_to_response(self.get_context_data(form=form, stale=error))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, stale=error, conflicts=self.conflict_panels(form, error.conflicts)
+            )
+        )
+
+    def form_invalid(self, form):
+        """A form with conflict choices shows the two sides again, worked out anew."""
+        if not form.conflict_names:
+            return super().form_invalid(form)
+        sent = {
+            name: form.cleaned_data[name]
+            for name in form.conflict_names
+            if name in form.cleaned_data
+        }
+        preview = services.merge_preview(
+            self.get_form_kwargs()["instance"],
+            base_version=form.cleaned_data.get("opened_version") or 1,
+            sent=sent,
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                stale=preview,
+                conflicts=self.conflict_panels(form, preview.conflicts),
+            )
+        )
+
+    @staticmethod
+    def conflict_panels(form, conflicts):
+        """(conflict or None, its choice field) for each field to choose for."""
+        by_field = {conflict.field: conflict for conflict in conflicts}
+        return [(by_field.get(name), form[f"keep_{name}"]) for name in form.conflict_names]
+
+
+def _person(user):
+    if user is None:
+        return _("someone else")
+    return user.get_full_name() or user.get_username()
 
 
 # --- My parliament ---------------------------------------------------------------------------
@@ -173,17 +230,26 @@ class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
         )
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
+        kept_theirs = form.kept_theirs()
+        data = {
+            name: form.cleaned_data[name]
+            for name in PlanForm.Meta.fields
+            if name not in kept_theirs
+        }
         try:
-            services.plan_update(
+            plan = services.plan_update(
                 actor=self.request.user,
                 plan=self.plan,
                 expected_version=form.cleaned_data["version"],
+                merge=True,
                 **data,
             )
         except services.StaleEdit as error:
             return self.stale(form, error)
-        messages.success(self.request, _("Plan of action saved."))
+        except ValidationError as error:  # the merged plan breaks a rule
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        self.saved(plan, _("Plan of action saved."))
         return redirect("parliaments:home")
 
 
@@ -304,19 +370,28 @@ class ActionUpdateView(ActionFormMixin, FormView):
         return super().get_context_data(action=self.action, **kwargs)
 
     def form_valid(self, form):
-        data, commitments, objectives = self.service_data(form)
+        kept_theirs = form.kept_theirs()
+        data = {
+            name: form.cleaned_data[name]
+            for name in ActionForm.Meta.fields
+            if name not in kept_theirs
+        }
         try:
-            services.action_update(
+            action = services.action_update(
                 actor=self.request.user,
                 action=self.action,
                 expected_version=form.cleaned_data["version"],
-                commitments=commitments,
-                objectives=objectives,
+                commitments=data.pop("commitments", None),
+                objectives=data.pop("objectives", None),
+                merge=True,
                 **data,
             )
         except services.StaleEdit as error:
             return self.stale(form, error)
-        messages.success(self.request, _("Action saved."))
+        except ValidationError as error:  # the merged action breaks a rule
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        self.saved(action, _("Action saved."))
         return redirect("parliaments:action_detail", pk=self.action.pk)
 
 
@@ -682,7 +757,7 @@ class ActionSpreadsheetView(LoginRequiredMixin, FormView):
                 self.request,
                 _(
                     "Nothing was applied: an action changed on the site in the meantime. "
-                    "Download a new file and make your changes again."
+                    "Upload your file again to see how it combines with those changes."
                 ),
             )
             return redirect("parliaments:action_spreadsheet")

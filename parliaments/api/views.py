@@ -78,13 +78,26 @@ class StaffWritesOwnParliament(drf_permissions.BasePermission):
 
 
 def _stale(error):
+    """409: what others changed since the version sent (`changes`) and, of the fields the
+    caller sent, those someone else also changed to another value (`conflicts`). The
+    caller reads the record again and sends only its own fields with `current_version`."""
     conflict = Conflict(
-        "This record changed since the version you sent. Read it again and reapply your change."
+        "This record changed since the version you sent. Read it again, reapply only the "
+        "fields you changed, and send them with the new version."
     )
     conflict.extra = {
         "current_version": error.obj.version,
         "changes": [
             {"field": c.field, "was": _plain(c.then), "now": _plain(c.now)} for c in error.changes
+        ],
+        "conflicts": [
+            {
+                "field": c.field,
+                "was": _plain(c.base),
+                "yours": _plain(c.yours),
+                "theirs": _plain(c.theirs),
+            }
+            for c in error.conflicts
         ],
     }
     return conflict
@@ -194,7 +207,9 @@ class ParliamentViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     ),
     partial_update=extend_schema(
         summary="Change your parliament's plan (staff)",
-        description="Send `version`; a stale version answers 409 with what changed.",
+        description="Send `version`; a stale version answers 409 with what changed "
+        "(`changes`) and which of your fields someone else also changed (`conflicts`): read "
+        "the record again and send only your fields with the new version.",
         examples=[
             OpenApiExample(
                 "Adopt",
@@ -267,7 +282,9 @@ ACTION_EXAMPLE = {
     ),
     partial_update=extend_schema(
         summary="Change an action (staff)",
-        description="Send `version`; a stale version answers 409 with what changed.",
+        description="Send `version`; a stale version answers 409 with what changed "
+        "(`changes`) and which of your fields someone else also changed (`conflicts`): read "
+        "the record again and send only your fields with the new version.",
         examples=[
             OpenApiExample(
                 "Progress", value={"version": 3, "completion": "substantial"}, request_only=True

@@ -102,7 +102,7 @@ def test_row_changed_on_the_site_since_download_is_refused(editor_client, editor
 
     html = upload(editor_client, book).content.decode()
 
-    assert "Changed on the site since the file was downloaded" in html
+    assert "Changed on the site too since the file was downloaded" in html
     assert editor_client.post(URL, {"confirm": "1"}).status_code == 302  # nothing to apply
     action.refresh_from_db()
     assert (action.title, action.version) == ("Site title", 2)

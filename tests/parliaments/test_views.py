@@ -245,7 +245,7 @@ def test_public_never_sees_unpublished_changes(world):
 # --- Stale edits and uploads through the forms ---------------------------------------------
 
 
-def test_second_save_from_the_same_version_is_refused_with_the_changes(world):
+def test_second_save_of_the_same_field_is_not_saved_and_shows_both_sides(world):
     action = world["action"]
     editor, focal = world["clients"]["editor"], world["clients"]["focal"]
     url = f"/workspace/actions/{action.pk}/edit/"
@@ -255,9 +255,10 @@ def test_second_save_from_the_same_version_is_refused_with_the_changes(world):
 
     assert second.status_code == 200
     html = second.content.decode()
-    assert "Not saved: someone else changed this since you opened it" in html
+    assert "Not saved yet: editor.ma changed the same fields as you" in html
     assert "Hearing held in May" in html  # what changed meanwhile
     assert 'value="Hearing postponed"' in html  # the user's input is kept in the form
+    assert 'name="keep_title"' in html  # and the user chooses
     action.refresh_from_db()
     assert action.title == "Hearing held in May"
 
