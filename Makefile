@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint migrate reference messages worker fuzz-api bench clean
+.PHONY: run test lint migrate reference messages worker fuzz-api generated-client bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: lint
 ## Fuzz the API with schemathesis (needs DATABASE_URL on PostgreSQL and REDIS_URL)
 fuzz-api: $(VENV)/.installed-dev
 	bash .ci/fuzz-api
+
+## Read every list and detail through a client generated from the schema (needs DATABASE_URL)
+generated-client: $(VENV)/.installed-dev
+	bash .ci/generated-client
 
 $(VENV)/.installed-bench: $(VENV)/.installed requirements-bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt

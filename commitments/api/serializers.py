@@ -37,7 +37,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class CycleSerializer(serializers.ModelSerializer):
-    commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null for a cycle the secretariat added without a Rabat commitment.
+    commitment = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Cycle

@@ -2,12 +2,23 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parliaments.models import Region
 from reports.models import Report
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the model leaves blank ("") when it does not apply, answered as null: the
+    schema says `RegionEnum | null`, and "" is no region."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
 
 
 class ReportSerializer(serializers.ModelSerializer):
     cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    # A global report has neither; a regional one has no parliament, a parliament's no region.
+    region = BlankAsNullChoiceField(choices=Region.choices, read_only=True, allow_null=True)
+    parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True, allow_null=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
