@@ -286,6 +286,27 @@ def next_due(parliament, today):
     return cycle, (cycle.due_date - today).days
 
 
+def due_cycles(parliament, today):
+    """Every cycle, soonest due first, with this parliament's submission and its status
+    as the workspace shows them: `status` is the submission's, or "not_started" without
+    one; `is_next_due` marks the first cycle still to be sent (as next_due)."""
+    rows, next_found = [], False
+    for cycle, submission in parliament_submissions(parliament):
+        status = submission.status if submission else "not_started"
+        is_next = not next_found and status not in NOTHING_TO_SEND
+        next_found = next_found or is_next
+        rows.append(
+            {
+                "cycle": cycle,
+                "submission": submission,
+                "status": status,
+                "days_left": (cycle.due_date - today).days,
+                "is_next_due": is_next,
+            }
+        )
+    return rows
+
+
 def recent_activity(parliament, limit=10):
     """The latest changes to the parliament's plan, actions and progress, newest first."""
     entries = []

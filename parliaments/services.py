@@ -263,8 +263,15 @@ class InvalidTransition(Exception):
     """The submission is not in a state that allows this step (e.g. already reviewed)."""
 
 
+@transaction.atomic
+def submission_open(*, parliament, cycle):
+    """Open the parliament's report for `cycle`: (submission, created). Opening twice
+    gives the same submission; the web page and the API both open through here."""
+    return Submission.objects.get_or_create(parliament=parliament, cycle=cycle)
+
+
 def submission_for(parliament, cycle):
-    submission, _created = Submission.objects.get_or_create(parliament=parliament, cycle=cycle)
+    submission, _created = submission_open(parliament=parliament, cycle=cycle)
     return submission
 
 

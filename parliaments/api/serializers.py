@@ -225,6 +225,42 @@ class SubmissionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SubmissionOpenSerializer(serializers.Serializer):
+    cycle = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Cycle.objects.all(),
+        help_text="The cycle's code, e.g. `2022-imrf` (see /api/v1/cycles/).",
+    )
+
+
+class DueCycleSerializer(serializers.Serializer):
+    cycle = serializers.CharField(source="cycle.code")
+    title = serializers.CharField(source="cycle.localized_title")
+    due_date = serializers.DateField(source="cycle.due_date")
+    days_left = serializers.IntegerField(help_text="Negative when overdue.")
+    is_next_due = serializers.BooleanField(
+        help_text="The first cycle the parliament still has to send."
+    )
+    status = serializers.ChoiceField(
+        choices=[("not_started", "Not started"), *Submission.Status.choices],
+        help_text="The submission's status, or `not_started` when none is open.",
+    )
+    submission = serializers.IntegerField(
+        source="submission.pk", allow_null=True, default=None, help_text="Its id, or null."
+    )
+    round = serializers.IntegerField(source="submission.round", allow_null=True, default=None)
+    first_submitted_at = serializers.DateTimeField(
+        source="submission.first_submitted_at", allow_null=True, default=None
+    )
+    is_late = serializers.BooleanField(source="submission.is_late", allow_null=True, default=None)
+
+
+class DueCyclesSerializer(serializers.Serializer):
+    parliament = serializers.CharField(help_text="ISO 3166 alpha-2 code.")
+    today = serializers.DateField()
+    results = DueCycleSerializer(many=True)
+
+
 class SubmitSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False,

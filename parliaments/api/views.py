@@ -5,6 +5,7 @@ services; permissions from parliaments.permissions."""
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -16,7 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action as route
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,10 +26,12 @@ from compact_tracker.api import Conflict, JSONWritesMixin
 from parliaments import permissions, selectors, services
 from parliaments.api.serializers import (
     ActionSerializer,
+    DueCyclesSerializer,
     ParliamentSerializer,
     PlanSerializer,
     ProgressUpdateSerializer,
     ReviewSerializer,
+    SubmissionOpenSerializer,
     SubmissionSerializer,
     SubmitSerializer,
 )
@@ -428,8 +431,67 @@ class ProgressUpdateViewSet(
 class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
+    permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly]
     ordering_fields = ["submitted_at", "updated_at"]
     ordering = ["-updated_at"]
+
+    @extend_schema(
+        summary="Open the report for a cycle (staff)",
+        description="Opens your parliament's submission for the cycle, as the workspace's "
+        "report page does: 201 with the new draft, or 200 with the one already open. Then "
+        "the focal point sends it with `submit`.",
+        request=SubmissionOpenSerializer,
+        responses={201: SubmissionSerializer, 200: SubmissionSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        parliament = permissions.parliament_of(request.user)
+        if parliament is None:
+            raise PermissionDenied("Only a parliament's editors and focal point open its reports.")
+        body = SubmissionOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        submission, created = services.submission_open(
+            parliament=parliament, cycle=body.validated_data["cycle"]
+        )
+        submission = self.get_queryset().get(pk=submission.pk)
+        return Response(self.get_serializer(submission).data, status=201 if created else 200)
+
+    @extend_schema(
+        summary="Your parliament's cycles: due dates and report status (staff, secretariat)",
+        description="Every reporting cycle, soonest due first, with the parliament's "
+        "submission and its status, as the workspace shows them. Staff read their own "
+        "parliament; the secretariat names one with `parliament` (ISO alpha-2).",
+        parameters=[
+            OpenApiParameter(
+                "parliament",
+                OpenApiTypes.STR,
+                description="ISO 3166 alpha-2 code (the secretariat only).",
+                examples=[OpenApiExample("Morocco", value="MA")],
+            )
+        ],
+        responses=DueCyclesSerializer,
+    )
+    @route(detail=False, methods=["get"], url_path="due", filter_backends=[], pagination_class=None)
+    def due(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            raise NotAuthenticated()
+        parliament = permissions.parliament_of(user)
+        if parliament is None:
+            if not permissions.is_secretariat(user):
+                raise PermissionDenied("For a parliament's staff and the IPU secretariat.")
+            code = str(request.query_params.get("parliament", "")).strip().upper()
+            parliament = Parliament.objects.filter(iso2=code).first() if code else None
+            if parliament is None:
+                raise serializers.ValidationError(
+                    {"parliament": ["Name the parliament by its ISO alpha-2 code, e.g. MA."]}
+                )
+        today = timezone.localdate()
+        data = {
+            "parliament": parliament.iso2,
+            "today": today,
+            "results": selectors.due_cycles(parliament, today),
+        }
+        return Response(DueCyclesSerializer(data).data)
 
     def get_queryset(self):
         return (
