@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
 from parliaments import services
-from parliaments.models import Parliament, Profile, Role, Submission
+from parliaments.models import Parliament, Profile, Role, Submission, SubmissionEvent
 
 DEMO_PASSWORD = "rabat-2018-demo"  # noqa: S105 - the documented password of the embedded demo
 
@@ -268,4 +268,8 @@ def _submit(focal, reviewer, parliament, cycle, final_status):
         reviewed_at=when + datetime.timedelta(days=12)
         if final_status in ("accepted", "returned")
         else None,
+    )
+    submission.events.filter(kind=SubmissionEvent.Kind.SUBMITTED).update(at=when)
+    submission.events.exclude(kind=SubmissionEvent.Kind.SUBMITTED).update(
+        at=when + datetime.timedelta(days=12)
     )
