@@ -483,6 +483,7 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), value
             getattr(copy, name).set(links[name])
         result[draft.pk] = copy
         written.append(copy)
+    cascaded = _withdrawn_with(model, copies.values(), now)
     if copies:
         model.objects.filter(pk__in=[copy.pk for copy in copies.values()]).delete()
     model.objects.filter(pk__in=[draft.pk for draft in drafts]).update(
@@ -511,8 +512,28 @@ def _publish_rows(model, drafts, existing_copies, *, parents=None, m2m=(), value
                 )
                 for gone in copies.values()
             ]
+            + cascaded
         )
     return result
+
+
+def _withdrawn_with(model, gone, now):
+    """Tombstones for the published progress updates that go with withdrawn actions (they
+    are deleted by cascade), so that a partner replaying the changes feed drops them too."""
+    if model is not Action or not gone:
+        return []
+    return [
+        PublicationChange(
+            kind=PublicationChange.Kind.PROGRESS_UPDATE,
+            uid=uid,
+            parliament_id=parliament_id,
+            operation=PublicationChange.Operation.DELETE,
+            at=now,
+        )
+        for uid, parliament_id in ProgressUpdate.objects.filter(
+            action__in=[copy.pk for copy in gone], is_published_copy=True
+        ).values_list("uid", "parliament_id")
+    ]
 
 
 CHANGE_KINDS = {

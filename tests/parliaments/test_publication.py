@@ -95,6 +95,23 @@ def test_updated_since_and_changes_feed_agree_after_a_mixed_acceptance(
     assert copy.updated_at < before and copy.published_at < before
 
 
+def test_withdrawing_an_action_withdraws_its_published_progress_from_the_feed(
+    editor_ma, focal_ma, secretariat
+):
+    dropped = ActionFactory()
+    update = ProgressUpdateFactory(action=dropped)
+    _submit_and_accept(focal_ma, secretariat)
+    dropped.refresh_from_db()
+    services.action_delete(actor=editor_ma, action=dropped, expected_version=dropped.version)
+    _submit_and_accept(focal_ma, secretariat)
+
+    feed, _cursor = _feed(Client(), 0)
+    assert feed[("action", str(dropped.uid))] == "delete"
+    # Its published progress went with it (by cascade): a replay must drop it too.
+    assert feed[("progress_update", str(update.uid))] == "delete"
+    assert not ProgressUpdate.objects.published().filter(uid=update.uid).exists()
+
+
 def test_starring_a_published_action_moves_its_updated_at_like_the_feed(
     editor_ma, focal_ma, secretariat
 ):
