@@ -1,0 +1,57 @@
+"""Pages of the parliament workspace, the secretariat's review, and the public pages of
+published plans and actions. Views are thin: visibility comes from selectors, rules from
+permissions, writes from services.
+
+One module per page family: workspace, submissions (and review), public, people; helpers
+and mixins hold what they share. The URL confs import the views from here."""
+
+from parliaments.views.people import InviteView, TokenListView
+from parliaments.views.public import (
+    PublicActionListView,
+    PublicActionView,
+    PublicParliamentListView,
+    PublicParliamentView,
+)
+from parliaments.views.submissions import (
+    ActionStarView,
+    ReviewDetailView,
+    ReviewQueueView,
+    SubmissionView,
+)
+from parliaments.views.workspace import (
+    ActionCreateView,
+    ActionDetailView,
+    ActionListView,
+    ActionSpreadsheetView,
+    ActionUpdateView,
+    EvidenceDownloadView,
+    PlanCreateView,
+    PlanDocumentView,
+    PlanUpdateView,
+    ProgressCreateView,
+    WorkspaceHomeView,
+)
+
+__all__ = [
+    "ActionCreateView",
+    "ActionDetailView",
+    "ActionListView",
+    "ActionSpreadsheetView",
+    "ActionStarView",
+    "ActionUpdateView",
+    "EvidenceDownloadView",
+    "InviteView",
+    "PlanCreateView",
+    "PlanDocumentView",
+    "PlanUpdateView",
+    "ProgressCreateView",
+    "PublicActionListView",
+    "PublicActionView",
+    "PublicParliamentListView",
+    "PublicParliamentView",
+    "ReviewDetailView",
+    "ReviewQueueView",
+    "SubmissionView",
+    "TokenListView",
+    "WorkspaceHomeView",
+]

@@ -1,0 +1,31 @@
+"""The secretariat's dashboards and the public summary. Figures come from
+reports.selectors (SQL aggregation), charts from reports.charts (Vega-Lite specs); every
+table on a page can be downloaded as CSV or XLSX (?export=<table>&format=csv|xlsx).
+
+One module per page family: overview (with the public summary and regions), coverage,
+detail (one objective, commitment or parliament) and cycle_reports; base holds what the
+dashboards share. The URL conf imports the views from here."""
+
+from reports.views.coverage import CoverageView
+from reports.views.cycle_reports import (
+    ReportDetailView,
+    ReportListView,
+    report_file,
+    report_status,
+)
+from reports.views.detail import CommitmentView, ObjectiveView, ParliamentView
+from reports.views.overview import OverviewView, PublicSummaryView, RegionView
+
+__all__ = [
+    "CommitmentView",
+    "CoverageView",
+    "ObjectiveView",
+    "OverviewView",
+    "ParliamentView",
+    "PublicSummaryView",
+    "RegionView",
+    "ReportDetailView",
+    "ReportListView",
+    "report_file",
+    "report_status",
+]

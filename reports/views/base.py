@@ -1,0 +1,97 @@
+"""What every dashboard shares: the secretariat-only base view with its lazy, cached
+parts and ?export= downloads, and the named tables pages show and export."""
+
+from functools import partial
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from compact_tracker import pagecache
+from parliaments import permissions
+from parliaments.models import Completion, Parliament, Region
+from reports import exports
+from reports.filters import DashboardFilterSet
+
+COMPLETION_LABELS = dict(Completion.choices)
+
+
+REGION_LABELS = dict(Region.choices)
+
+
+# Longest table a dashboard shows; longer ones show their first rows and are downloaded
+# whole. Every IPU member parliament (180) fits.
+TABLE_ROWS_SHOWN = 200
+
+
+class Table:
+    """A named table shown on a page (its first `limit` rows) and downloadable (whole)."""
+
+    def __init__(self, name, title, headers, rows, limit=TABLE_ROWS_SHOWN):
+        self.name, self.title, self.headers, self.rows = name, title, headers, rows
+        self.limit = limit
+
+    @property
+    def shown(self):
+        return self.rows[: self.limit]
+
+    @property
+    def truncated(self):
+        return len(self.rows) > self.limit
+
+
+class DashboardView(TemplateView):
+    """Base: the secretariat only (unless public); answers ?export= with a download.
+
+    A page's figures, charts and tables come from `parts()`, named in `part_names`. They
+    reach the template as lazy values, and the template shows them inside a `{% cache %}`
+    section keyed by reports.pagecache.section_key: parts() runs only when that section is not
+    cached (the first view after a data change). Exports always compute."""
+
+    published = False
+    secretariat_only = True
+    part_names = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.secretariat_only:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not permissions.is_secretariat(request.user):
+                raise PermissionDenied(_("The dashboards are for the IPU secretariat."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        name, file_format = request.GET.get("export"), request.GET.get("format", "csv")
+        if name:
+            table = next((t for t in list(context["tables"]) if t.name == name), None)
+            if table is None or file_format not in exports.FORMATS:
+                raise Http404
+            return exports.table_response(table.name, table.headers, table.rows, file_format)
+        return self.render_to_response(context)
+
+    def base_context(self, scope):
+        return {
+            "today": timezone.localdate(),
+            "scope": scope,
+            "published": self.published,
+            "regions": Region.choices,
+            "section_timeout": pagecache.TIMEOUT,
+            "section_key": pagecache.section_key(self.request),
+        }
+
+    def parts(self, context):
+        """{name: value} for every name in part_names."""
+        raise NotImplementedError
+
+    def with_parts(self, context):
+        """Add the parts to the context as lazy values, computed together on first use."""
+        context.update(pagecache.lazy_parts(partial(self.parts, context), self.part_names))
+        return context
+
+
+def dashboard_filter(request):
+    return DashboardFilterSet(request.GET or None, queryset=Parliament.objects.none())

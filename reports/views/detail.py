@@ -1,0 +1,196 @@
+"""Dashboards of one GCM objective, one Rabat commitment and one parliament."""
+
+import json
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from commitments.models import Commitment, Objective
+from parliaments import selectors as parliament_selectors
+from parliaments.models import Parliament, SubmissionEvent
+from reports import charts, selectors
+from reports.views.base import COMPLETION_LABELS, DashboardView, Table, dashboard_filter
+
+
+def _acting_parts(actions):
+    """Per parliament and completion of `actions`, with their good practices (shared by the
+    objective and commitment pages)."""
+    per_parliament = selectors.acting_parliaments(actions)
+    completion = selectors.completion_distribution(actions)
+    good_practices = actions.filter(is_good_practice=True)
+    return {
+        "per_parliament": per_parliament,
+        "completion": completion,
+        "good_practices": list(
+            good_practices.select_related("parliament").order_by("parliament__name", "title")[
+                :GOOD_PRACTICES_SHOWN
+            ]
+        ),
+        "good_practice_count": good_practices.count(),
+        "charts": {
+            "completion": json.dumps(
+                charts.category_bar(
+                    completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
+                )
+            )
+        },
+        "tables": [
+            Table(
+                "parliaments",
+                _("Parliaments acting on it"),
+                [_("Parliament"), "ISO", _("Actions"), _("Best completion")],
+                per_parliament,
+            ),
+            Table(
+                "completion",
+                _("Completion of the actions"),
+                [_("Completion"), _("Actions")],
+                [(label, n) for _v, label, n in completion],
+            ),
+        ],
+    }
+
+
+# Good practices listed on an objective's or a commitment's page (all are in the action
+# list filtered to good practices).
+GOOD_PRACTICES_SHOWN = 50
+
+
+class ObjectiveView(DashboardView):
+    template_name = "reports/objective.html"
+    part_names = ("per_parliament", "completion", "good_practices", "good_practice_count")
+    part_names += ("charts", "tables")
+
+    def get_context_data(self, **kwargs):
+        objective = get_object_or_404(Objective, number=self.kwargs["number"])
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(**filterset.scope_kwargs())
+        context = self.with_parts(self.base_context(scope))
+        context.update(filter=filterset, objective=objective)
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, objective = context["scope"], context["objective"]
+        actions = scope.actions().filter(objectives=objective)
+        parts = _acting_parts(actions)
+        acting = {iso2 for _name, iso2, _n, _best in parts["per_parliament"]}
+        statuses = [
+            {**row, "acting": "yes" if row["iso2"] in acting else "no"}
+            for row in scope.parliaments().order_by("name").values("iso2", "iso_numeric", "name")
+        ]
+        legend = {
+            "yes": (_("Acts on this objective"), "#1f6fb2"),
+            "no": (_("No action yet"), "#c9ced3"),
+        }
+        parts["charts"]["map"] = json.dumps(
+            charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
+        )
+        return parts
+
+
+class CommitmentView(DashboardView):
+    template_name = "reports/commitment.html"
+    part_names = ("per_parliament", "completion", "good_practices", "good_practice_count")
+    part_names += ("ratifications", "charts", "tables")
+
+    def get_context_data(self, **kwargs):
+        commitment = get_object_or_404(Commitment, code=self.kwargs["code"])
+        filterset = dashboard_filter(self.request)
+        scope = selectors.Scope(**filterset.scope_kwargs())
+        context = self.with_parts(self.base_context(scope))
+        context.update(filter=filterset, commitment=commitment)
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, commitment = context["scope"], context["commitment"]
+        actions = scope.actions().filter(commitments=commitment)
+        parts = _acting_parts(actions)
+        parts["ratifications"] = [
+            (name, iso2, code, COMPLETION_LABELS.get(level))
+            for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(
+                commitments=commitment
+            )
+        ]
+        parts["tables"].append(
+            Table(
+                "ratifications",
+                _("Ratification actions by instrument"),
+                [_("Parliament"), "ISO", _("Instrument"), _("Completion")],
+                parts["ratifications"],
+            )
+        )
+        return parts
+
+
+class ParliamentView(DashboardView):
+    """One parliament's plan, actions and review history (drafts included)."""
+
+    template_name = "reports/parliament.html"
+    part_names = ("plan", "actions", "history", "completion", "charts", "tables")
+
+    def get_context_data(self, **kwargs):
+        parliament = get_object_or_404(Parliament, iso2=self.kwargs["iso2"].upper())
+        context = self.with_parts(self.base_context(selectors.Scope(parliament=parliament)))
+        context["parliament"] = parliament
+        return super().get_context_data(**context, **kwargs)
+
+    def parts(self, context):
+        scope, parliament = context["scope"], context["parliament"]
+        plan = parliament_selectors.current_plan(parliament)
+        actions = list(scope.actions().order_by("title"))
+        history = list(
+            SubmissionEvent.objects.filter(submission__parliament=parliament)
+            .select_related("submission__cycle", "actor")
+            .order_by("-at", "-id")[:50]
+        )
+        completion = selectors.completion_distribution(scope)
+        return {
+            "plan": plan,
+            "actions": actions,
+            "history": history,
+            "completion": completion,
+            "charts": {
+                "completion": json.dumps(
+                    charts.category_bar(
+                        completion, _("Completion of the actions"), charts.COMPLETION_COLOURS
+                    )
+                )
+            },
+            "tables": [
+                Table(
+                    "actions",
+                    _("Actions"),
+                    [_("Action"), _("Type"), _("Completion"), _("Good practice")],
+                    [
+                        (
+                            a.title,
+                            a.get_action_type_display(),
+                            a.get_completion_display(),
+                            a.is_good_practice,
+                        )
+                        for a in actions
+                    ],
+                ),
+                Table(
+                    "submissions",
+                    _("Submissions and reviews"),
+                    [_("Date"), _("Cycle"), _("Event"), _("By"), _("Note or comment")],
+                    [
+                        (
+                            event.at,
+                            event.submission.cycle.code,
+                            event.get_kind_display(),
+                            event.actor_name,
+                            event.text,
+                        )
+                        for event in history
+                    ],
+                ),
+                Table(
+                    "completion",
+                    _("Completion of the actions"),
+                    [_("Completion"), _("Actions")],
+                    [(label, n) for _v, label, n in completion],
+                ),
+            ],
+        }
