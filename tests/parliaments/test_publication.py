@@ -193,3 +193,30 @@ def test_submission_page_lists_each_progress_update_it_will_publish(
     assert "9 Mar 2021" in body
     assert "1 Feb 2025" not in body  # a later cycle's update is not in this report
     assert "Substantial" in body  # the completion the 2021 progress supports
+
+
+def test_resubmitting_an_earlier_cycle_keeps_the_completion_of_later_published_progress(
+    editor_ma, focal_ma, secretariat
+):
+    """A later cycle's accepted progress stays published when an earlier cycle's report is
+    accepted again; the completion stays the one that published progress supports."""
+    action = ActionFactory(completion=Completion.NOT_STARTED)
+    for date, code, completion in (
+        (datetime.date(2021, 5, 3), "2021-progress", Completion.LIMITED),
+        (datetime.date(2025, 4, 1), "2026-imrf", Completion.COMPLETE),
+    ):
+        services.progress_update_create(
+            actor=editor_ma,
+            action=action,
+            date=date,
+            cycle=Cycle.objects.get(code=code),
+            completion=completion,
+            narrative=f"Progress for {code}.",
+        )
+    _submit_and_accept(focal_ma, secretariat, "2026-imrf")
+    _submit_and_accept(focal_ma, secretariat, "2021-progress")
+
+    copy = Action.objects.published().get(uid=action.uid)
+    published = ProgressUpdate.objects.published().filter(action=copy)
+    assert published.count() == 2
+    assert copy.completion == published.order_by("-date").first().completion == "complete"
