@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint migrate reference messages worker fuzz-api generated-client bench clean
+.PHONY: run test lint migrate reference messages worker fuzz-api generated-client bench backup restore clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,17 @@ messages: $(VENV)/.installed
 ## A Celery worker (needs REDIS_URL)
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A compact_tracker worker -l info --concurrency=2
+
+BACKUP_DIR ?= var/backups
+
+## Back up the database and MEDIA_ROOT into one dated archive in BACKUP_DIR (README, Backups)
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+## Restore ARCHIVE=… into the empty database DATABASE_URL names and an empty MEDIA_ROOT
+restore: $(VENV)/.installed
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/compact-tracker-YYYYMMDD-HHMMSS.tar [DATABASE_URL=…]" >&2; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
