@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from commitments.models import Commitment, Instrument, Objective
 from compact_tracker.safe_export import unneutralise, xlsx_row
+from compact_tracker.uploads import MB, UnsafeArchive, XlsxLimits, check_xlsx
 from parliaments import services
 from parliaments.forms import ActionForm
 from parliaments.models import Action, ActionType, Completion
@@ -42,6 +43,17 @@ COLUMNS = [
 ]
 HEADERS = [name for name, _width in COLUMNS]
 MAX_ROWS = 5000
+# What an uploaded file may hold before anything parses it (compact_tracker.uploads). A
+# download of 5,000 actions with 400-character descriptions unpacks to about 5.5 MB,
+# compressed about 13 to 1.
+UPLOAD_LIMITS = XlsxLimits(
+    max_total=16 * MB,
+    max_ratio=100,
+    max_members=200,
+    max_rows=MAX_ROWS,
+    max_columns=50,
+    max_strings=MAX_ROWS * len(COLUMNS) + 2000,
+)
 EDITABLE = [
     "title",
     "description",
@@ -172,6 +184,11 @@ def plan_import(content, parliament):
     """Read an uploaded XLSX and work out, row by row, what it would change for
     `parliament`. Nothing is written. Errors name the row and the field."""
     result = ImportPlan()
+    try:
+        check_xlsx(content, UPLOAD_LIMITS)  # the stored file of a confirmation, too
+    except UnsafeArchive as error:
+        result.errors.append((None, "", str(error)))
+        return result
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file
