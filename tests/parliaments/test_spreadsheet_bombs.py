@@ -221,3 +221,23 @@ def test_a_normal_file_still_imports(editor_client, plan_with_action):
     response = editor_client.post(URL, {"file": SimpleUploadedFile("a.xlsx", content)})
     assert response.context["form"].errors == {}
     assert "no change to apply" in response.content.decode()
+
+
+def test_a_zip_that_understates_its_sizes_is_refused_while_unpacking():
+    """The central directory can lie: a 50 MB member declared as 1 KB is caught when it
+    is streamed (the unpacked bytes stop matching the declared size and checksum)."""
+    import struct
+
+    from compact_tracker.uploads import UnsafeArchive, check_xlsx
+    from parliaments.spreadsheet import UPLOAD_LIMITS
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml", b"<sst><si><t>" + b"A" * 50 * MB + b"</t></si></sst>"
+        )
+    data = bytearray(buffer.getvalue())
+    struct.pack_into("<I", data, 22, 1024)  # the local header's unpacked size
+    struct.pack_into("<I", data, data.rfind(b"PK\x01\x02") + 24, 1024)  # the directory's
+    with pytest.raises(UnsafeArchive, match="damaged"):
+        check_xlsx(bytes(data), UPLOAD_LIMITS)
