@@ -17,6 +17,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
+from compact_tracker.safe_export import neutralise_row
+
 logger = logging.getLogger(__name__)
 
 
@@ -154,7 +156,13 @@ class UserThrottle(UserRateThrottle):
 
 class CSVRenderer(PaginatedCSVRenderer):
     """CSV of a list page. Lists of codes become one cell ("R7a.1, R8.1"), not a column
-    per item; nested records still flatten to dotted columns."""
+    per item; nested records still flatten to dotted columns. Text a spreadsheet would
+    run as a formula is prefixed with a quote (compact_tracker.safe_export)."""
+
+    def tablize(self, data, header=None, labels=None):
+        # Every cell, header included, goes out neutralised: no live formulas in a CSV.
+        for row in super().tablize(data, header=header, labels=labels):
+            yield neutralise_row(row)
 
     def flatten_list(self, items):
         if all(not isinstance(item, (dict, list)) for item in items):

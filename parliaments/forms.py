@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
+from compact_tracker.uploads import UnsafeArchive, check_xlsx
 from parliaments.models import (
     PARLIAMENT_ROLES,
     Action,
@@ -331,4 +332,11 @@ class SpreadsheetUploadForm(forms.Form):
         upload = validate_upload(self.cleaned_data["file"])
         if upload.detected_content_type != XLSX:
             raise forms.ValidationError(_("Upload the XLSX workbook downloaded from this page."))
+        # Imported here: the spreadsheet module validates its rows with ActionForm.
+        from parliaments.spreadsheet import UPLOAD_LIMITS
+
+        try:
+            check_xlsx(upload, UPLOAD_LIMITS)
+        except UnsafeArchive as error:
+            raise forms.ValidationError(str(error), code="unsafe_archive") from None
         return upload

@@ -3,7 +3,11 @@ XLSX pre-filled with ids and versions, edit offline, upload. Every row is valida
 same ActionForm as the web page; nothing is applied unless the whole file is valid, and
 only rows that differ from the current data are applied. A row from an older version is
 merged with the site's later changes: only the cells the user changed are applied, and a
-cell the site changed too, differently, is a row error."""
+cell the site changed too, differently, is a row error.
+
+Text that a spreadsheet would run as a formula is written with a leading quote
+(compact_tracker.safe_export) and the import takes exactly that quote off again, so a
+title typed as "=1+1" comes back as "=1+1"."""
 
 import copy
 import datetime
@@ -17,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from commitments.models import Commitment, Instrument, Objective
+from compact_tracker.safe_export import unneutralise, xlsx_row
+from compact_tracker.uploads import MB, UnsafeArchive, XlsxLimits, check_xlsx
 from parliaments import services
 from parliaments.forms import ActionForm
 from parliaments.models import Action, ActionType, Completion
@@ -37,6 +43,17 @@ COLUMNS = [
 ]
 HEADERS = [name for name, _width in COLUMNS]
 MAX_ROWS = 5000
+# What an uploaded file may hold before anything parses it (compact_tracker.uploads). A
+# download of 5,000 actions with 400-character descriptions unpacks to about 5.5 MB,
+# compressed about 13 to 1.
+UPLOAD_LIMITS = XlsxLimits(
+    max_total=16 * MB,
+    max_ratio=100,
+    max_members=200,
+    max_rows=MAX_ROWS,
+    max_columns=50,
+    max_strings=MAX_ROWS * len(COLUMNS) + 2000,
+)
 EDITABLE = [
     "title",
     "description",
@@ -57,26 +74,29 @@ def actions_workbook(actions):
     book = Workbook()
     sheet = book.active
     sheet.title = "Actions"
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(sheet, HEADERS))
     for column, (_name, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "C2"
     for action in actions:
         sheet.append(
-            [
-                str(action.uid),
-                action.version,
-                action.title,
-                action.description,
-                action.action_type,
-                ", ".join(c.code for c in action.commitments.all()),
-                ", ".join(str(o.number) for o in action.objectives.all()),
-                action.instrument.code if action.instrument else "",
-                action.responsible_body,
-                action.start_date,
-                action.target_date,
-                action.completion,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    str(action.uid),
+                    action.version,
+                    action.title,
+                    action.description,
+                    action.action_type,
+                    ", ".join(c.code for c in action.commitments.all()),
+                    ", ".join(str(o.number) for o in action.objectives.all()),
+                    action.instrument.code if action.instrument else "",
+                    action.responsible_body,
+                    action.start_date,
+                    action.target_date,
+                    action.completion,
+                ],
+            )
         )
     for row in sheet.iter_rows(min_row=2, min_col=10, max_col=11):
         for cell in row:
@@ -84,19 +104,22 @@ def actions_workbook(actions):
 
     lists = book.create_sheet("Allowed values")
     lists.append(
-        [
-            "action_type",
-            "meaning",
-            "",
-            "completion",
-            "meaning",
-            "",
-            "commitment",
-            "title",
-            "",
-            "instrument",
-            "name",
-        ]
+        xlsx_row(
+            lists,
+            [
+                "action_type",
+                "meaning",
+                "",
+                "completion",
+                "meaning",
+                "",
+                "commitment",
+                "title",
+                "",
+                "instrument",
+                "name",
+            ],
+        )
     )
     types = [(code, str(label)) for code, label in ActionType.choices]
     levels = [(code, str(label)) for code, label in Completion.choices]
@@ -107,7 +130,7 @@ def actions_workbook(actions):
         for source in (types, levels, commitments, instruments):
             row += list(source[index]) if index < len(source) else ["", ""]
             row.append("")
-        lists.append(row[:-1])
+        lists.append(xlsx_row(lists, row[:-1]))
     for letter, source in (("A", types), ("D", levels)):
         validation = DataValidation(
             type="list",
@@ -162,6 +185,11 @@ def plan_import(content, parliament):
     `parliament`. Nothing is written. Errors name the row and the field."""
     result = ImportPlan()
     try:
+        check_xlsx(content, UPLOAD_LIMITS)  # the stored file of a confirmation, too
+    except UnsafeArchive as error:
+        result.errors.append((None, "", str(error)))
+        return result
+    try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file
         result.errors.append((None, "", _("This is not an XLSX workbook that can be read.")))
@@ -206,8 +234,11 @@ def plan_import(content, parliament):
                 (number, "", _("Too many rows: at most %(max)s.") % {"max": MAX_ROWS})
             )
             break
+        # The download prefixed text a spreadsheet would run with a quote: take it off.
         cells = {
-            name: _text(values[position[name]]) if position[name] < len(values) else ""
+            name: _text(unneutralise(values[position[name]]))
+            if position[name] < len(values)
+            else ""
             for name in HEADERS
         }
         if not any(cells[name] for name in EDITABLE):

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from compact_tracker.uploads import UnsafeArchive, check_document_zip
+
 # Detected MIME type -> what users call it.
 ALLOWED_TYPES = {
     "application/pdf": "PDF",
@@ -16,6 +18,11 @@ ALLOWED_TYPES = {
     "image/jpeg": "JPEG",
 }
 SNIFF_BYTES = 8192
+ZIP_BASED = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+}
 
 
 def validate_upload(upload):
@@ -45,5 +52,12 @@ def validate_upload(upload):
             % {"name": upload.name, "found": found},
             code="bad_type",
         )
+    if kind.mime in ZIP_BASED:
+        # Stored, not parsed here, but whoever opens it later must be safe: a sound zip,
+        # not a decompression bomb.
+        try:
+            check_document_zip(upload)
+        except UnsafeArchive as error:
+            raise ValidationError(str(error), code="unsafe_archive") from None
     upload.detected_content_type = kind.mime
     return upload

@@ -1,7 +1,9 @@
-"""CSV and XLSX downloads of dashboard tables, through tablib."""
+"""CSV and XLSX downloads of dashboard tables, written through compact_tracker.safe_export
+(no cell is ever a live formula)."""
 
-import tablib
 from django.http import HttpResponse
+
+from compact_tracker.safe_export import table_bytes
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -11,11 +13,12 @@ FORMATS = {
 
 def table_response(name, headers, rows, file_format):
     """A download of one table; `rows` are sequences of plain values."""
-    dataset = tablib.Dataset(
-        *[[_plain(v) for v in row] for row in rows], headers=[str(h) for h in headers]
+    content = table_bytes(
+        [str(h) for h in headers],
+        [[_plain(v) for v in row] for row in rows],
+        file_format,
+        title=name,
     )
-    dataset.title = name[:31]
-    content = dataset.export(file_format)
     response = HttpResponse(content, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response

@@ -8,7 +8,6 @@ memory does not grow with the number of actions. XLSX, CSV and JSON carry everyt
 HTML and PDF, written for reading, list the actions only up to HTML_ANNEX_LIMIT and cap
 the other long lists."""
 
-import csv
 import datetime
 import io
 import itertools
@@ -19,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from compact_tracker.safe_export import csv_writer, xlsx_cell, xlsx_row
 from parliaments.models import ActionType, Completion, PlanOfAction, Region
 from reports import charts
 from reports.content import Rows
@@ -225,7 +224,7 @@ def write_xlsx(data, path, progress=None):
     for name, headers, rows in tables(data, _Tracker(data, progress)):
         sheet = book.create_sheet(name[:31])
         sheet.freeze_panes = "A2"  # before the first row: write-only sheets stream out
-        sheet.append([str(h) for h in headers])
+        sheet.append(xlsx_row(sheet, [str(h) for h in headers]))
         for row in rows:
             sheet.append([_xlsx_cell(sheet, value) for value in row])
     book.save(path)
@@ -235,12 +234,11 @@ XLSX_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _xlsx_cell(sheet, value):
-    """Dates as date cells (a spreadsheet sorts and filters them as dates)."""
+    """Dates as date cells (a spreadsheet sorts and filters them as dates); text as text
+    cells, never formulas."""
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = XLSX_DATE_FORMAT
-        return cell
-    return value
+        return xlsx_cell(sheet, value, number_format=XLSX_DATE_FORMAT)
+    return xlsx_cell(sheet, value)
 
 
 def write_csv_zip(data, path, progress=None):
@@ -251,7 +249,7 @@ def write_csv_zip(data, path, progress=None):
                 archive.open(f"{name}.csv", "w") as entry,
                 io.TextIOWrapper(entry, encoding="utf-8", newline="") as text,
             ):
-                writer = csv.writer(text)
+                writer = csv_writer(text)
                 writer.writerow([str(h) for h in headers])
                 writer.writerows(rows)
 

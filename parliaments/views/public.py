@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
+from compact_tracker.safe_export import SafeExportMixin
 from parliaments import selectors
 from parliaments.filters import ActionFilterSet, ParliamentFilterSet
 from parliaments.models import Action, Parliament
@@ -14,7 +14,7 @@ from parliaments.tables import ActionTable, PublishedParliamentTable, public_act
 from parliaments.views.helpers import LIST_PAGE_SIZE
 
 
-class PublicActionListView(ExportMixin, SingleTableMixin, FilterView):
+class PublicActionListView(SafeExportMixin, SingleTableMixin, FilterView):
     """Published actions of every parliament, for everyone."""
 
     template_name = "parliaments/public_action_list.html"
@@ -31,7 +31,7 @@ class PublicActionListView(ExportMixin, SingleTableMixin, FilterView):
         return {"detail_url": public_action_url}
 
 
-class PublicParliamentListView(ExportMixin, SingleTableMixin, FilterView):
+class PublicParliamentListView(SafeExportMixin, SingleTableMixin, FilterView):
     """Parliaments that published something, with their plan's status; for everyone."""
 
     template_name = "parliaments/public_parliament_list.html"

@@ -17,9 +17,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from compact_tracker import pagecache
+from compact_tracker.safe_export import SafeExportMixin
 from parliaments import permissions, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
 from parliaments.forms import ActionForm, PlanForm, ProgressUpdateForm, SpreadsheetUploadForm
@@ -143,7 +143,7 @@ class PlanDocumentView(View):
         return FileResponse(plan.document.open("rb"), as_attachment=True)
 
 
-class ActionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class ActionListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
     """The workspace list: a parliament's own drafts, or every draft for the secretariat."""
 
     template_name = "parliaments/action_list.html"
