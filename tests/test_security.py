@@ -197,6 +197,25 @@ def test_guessing_api_tokens_is_throttled_per_address(settings, partner):
 # --- Headers ---------------------------------------------------------------------------------
 
 
+def _directives(header):
+    parts = (part.strip().split() for part in header.split(";") if part.strip())
+    return {part[0]: part[1:] for part in parts}
+
+
+@pytest.mark.parametrize("url", ["/", "/progress/", "/accounts/login/"])
+def test_pages_carry_a_strict_content_security_policy(url):
+    response = Client().get(url)
+    assert response.status_code == 200
+    policy = _directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"]
+    for directive in ("script-src", "style-src"):
+        assert "'unsafe-inline'" not in policy[directive]
+        assert "'unsafe-eval'" not in policy[directive]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+
+
 def test_signed_in_pages_are_private(editor_client):
     response = editor_client.get("/workspace/")
     assert response.status_code == 200
