@@ -119,6 +119,7 @@ class Scale:
             SECRET_KEY="bench-only-not-a-real-secret-key-" + "x" * 32,
             ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
             SECURE_COOKIES="0",
+            SECURE_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1, no TLS proxy in front
             STATIC_ROOT=str(workdir / "static"),
             MEDIA_ROOT=str(workdir / f"media-{name}"),
             API_ANON_RATE="1000000/minute",

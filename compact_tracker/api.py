@@ -6,6 +6,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -18,6 +19,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
 from compact_tracker.safe_export import neutralise_row
+from compact_tracker.security import client_ip, rate_limit_exceeded, rate_limit_hit
 
 logger = logging.getLogger(__name__)
 
@@ -114,16 +116,30 @@ def new_token_key():
 
 
 class TokenAuthentication(BaseAuthentication):
-    """`Authorization: Token <key>` with a personal token that has not been revoked."""
+    """`Authorization: Token <key>` with a personal token that has not been revoked.
+
+    Keys are random, not passwords, but guessing is throttled anyway: an address that sent
+    `API_BAD_TOKEN_RATE` wrong tokens gets 429 for every token, right or wrong, until the
+    window ends (authentication runs before DRF's throttles, so they would not see it)."""
 
     keyword = "Token"
 
     def authenticate(self, request):
-        from parliaments.models import ApiToken
-
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
+        address = client_ip(request)
+        if rate_limit_exceeded("bad-token", address, settings.API_BAD_TOKEN_RATE):
+            raise exceptions.Throttled(detail="Too many invalid tokens from your address.")
+        try:
+            return self._authenticate(parts)
+        except exceptions.AuthenticationFailed:
+            rate_limit_hit("bad-token", address, settings.API_BAD_TOKEN_RATE)
+            raise
+
+    def _authenticate(self, parts):
+        from parliaments.models import ApiToken
+
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>.")
         try:

@@ -48,6 +48,21 @@ def env_int(name, default, *, minimum=None):
     return number
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name, default):
+    """A rate such as `3/hour` (per second, minute, hour or day)."""
+    value = env_str(name, default)
+    number, _, period = value.partition("/")
+    if not number.strip().isdigit() or period.strip().lower() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write a number and a period, e.g. 3/hour "
+            f"(periods: {', '.join(RATE_PERIODS)})."
+        )
+    return value
+
+
 def env_list(name, default):
     """A comma-separated list; blanks around items are dropped."""
     value = env_str(name)

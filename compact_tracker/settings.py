@@ -6,10 +6,12 @@ DATABASE_URL (PostgreSQL) and REDIS_URL (Celery broker, results and cache). The 
 lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,7 @@ from compact_tracker.env import (
     env_email,
     env_int,
     env_list,
+    env_rate,
     env_secret,
     env_str,
     env_url,
@@ -49,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "csp",
     "commitments",
     "parliaments",
     "reports",
@@ -65,7 +70,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "compact_tracker.security.PrivateCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "compact_tracker.urls"
@@ -204,9 +213,58 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies in front append to X-Forwarded-For: the client's address is that many
+# entries from the right (compact_tracker.security.client_ip). 0 ignores the header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0, minimum=0)
+
+# HTTPS only in production: HSTS for a year, and plain HTTP redirected (behind a proxy,
+# Django sees the scheme from X-Forwarded-Proto). A proxy that redirects by itself may set
+# SECURE_SSL_REDIRECT=0. Health probes come over plain HTTP from inside the network.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+
+# Content Security Policy (django-csp): only our own files run; no inline script or style,
+# nothing evaluated from strings (charts use Vega's expression interpreter). A template
+# that must inline something uses {{ request.csp_nonce }}; the nonce is only sent when used.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Brute force (django-axes): AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, lock sign-in for that account or address for AXES_COOLOFF_MINUTES; each new try
+# while locked starts the wait again. The secretariat unlocks by deleting the access
+# attempts in the admin. Attempts are kept in the database, so a cache outage does not
+# lift the lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "compact_tracker.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "compact_tracker.security.lockout_response"
+# Password reset requests and wrong API tokens, counted in the cache (fail open, logged).
+PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")
+PASSWORD_RESET_RATE_PER_IP = env_rate("PASSWORD_RESET_RATE_PER_IP", "10/hour")
+API_BAD_TOKEN_RATE = env_rate("API_BAD_TOKEN_RATE", "20/hour")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +316,8 @@ REST_FRAMEWORK = {
         "compact_tracker.api.AnonThrottle",
         "compact_tracker.api.UserThrottle",
     ],
+    # The client's address for throttling, as for the lockout (see TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "user": env_str("API_USER_RATE", "1200/minute"),

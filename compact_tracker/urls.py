@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from commitments.api import urls as commitments_api
 from compact_tracker import api_schema  # noqa: F401 - registers the token scheme
@@ -38,7 +38,7 @@ urlpatterns = [
         ),
     ),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", ApiGuideView.as_view(), name="api-guide"),
     path("api/<path:rest>", json_error_view(404, "not_found", "No such API endpoint.")),
 ]

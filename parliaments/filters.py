@@ -129,7 +129,9 @@ class ActionFilterSet(ParliamentScopedFilterSet):
         model = Action
         fields = []
 
-    def filter_cycle(self, queryset, name, value):
+    # The type hint tells the API schema what the value is (a cycle, sent as its code):
+    # a filter with its own method has no model field to take the type from.
+    def filter_cycle(self, queryset, name, value: Cycle):
         return queryset.filter(progress_updates__cycle=value).distinct()
 
 

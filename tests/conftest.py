@@ -183,6 +183,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Security throttles count in the cache, which outlives a test (Redis in CI): each
+    test counts under its own key prefix, so earlier tests and runs do not throttle it."""
+    import uuid
+
+    settings.RATE_LIMIT_KEY_PREFIX = f"rl-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded evidence goes to a throwaway folder, not the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -102,3 +102,68 @@ def test_bad_database_url_refuses_to_start():
 def test_production_settings_start_with_a_secret():
     result = _manage_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org")
     assert result.returncode == 0, result.stderr
+
+
+def _production_environment(**overrides):
+    """What a production deployment behind a TLS-terminating proxy sets."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        # Test-only variables (the browser tests allow async-unsafe calls) stay out.
+        if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not key.startswith("SECURE_")
+    }
+    environment.update(
+        DEBUG="0",
+        SECRET_KEY="production-like-" + "k7" * 30,
+        ALLOWED_HOSTS="tracker.example.org",
+        CSRF_TRUSTED_ORIGINS="https://tracker.example.org",
+        BEHIND_TLS_PROXY="1",
+    )
+    environment.update(overrides)
+    return environment
+
+
+def test_check_deploy_finds_nothing_under_production_settings():
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout, result.stdout
+
+
+def _production_setting(expression, **overrides):
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=_production_environment(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own banner
+
+
+def test_production_sends_hsts_for_a_year_and_redirects_to_https():
+    assert _production_setting("settings.SECURE_HSTS_SECONDS") == "31536000"
+    assert _production_setting("settings.SECURE_SSL_REDIRECT") == "True"
+    # The proxy's health checks reach the app over plain HTTP.
+    assert _production_setting("settings.SECURE_REDIRECT_EXEMPT") == "['^healthz$', '^livez$']"
+
+
+def test_hsts_and_https_redirect_can_be_switched_off_by_the_environment():
+    assert _production_setting("settings.SECURE_SSL_REDIRECT", SECURE_SSL_REDIRECT="0") == "False"
+    assert _production_setting("settings.SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="0") == "0"
+    assert _production_setting("settings.SECURE_HSTS_SECONDS", DEBUG="1") == "0"

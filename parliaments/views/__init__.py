@@ -5,7 +5,7 @@ permissions, writes from services.
 One module per page family: workspace, submissions (and review), public, people; helpers
 and mixins hold what they share. The URL confs import the views from here."""
 
-from parliaments.views.people import InviteView, TokenListView
+from parliaments.views.people import InviteView, PasswordResetView, TokenListView
 from parliaments.views.public import (
     PublicActionListView,
     PublicActionView,
@@ -41,6 +41,7 @@ __all__ = [
     "ActionUpdateView",
     "EvidenceDownloadView",
     "InviteView",
+    "PasswordResetView",
     "PlanCreateView",
     "PlanDocumentView",
     "PlanUpdateView",

@@ -1,14 +1,45 @@
-"""Accounts: the secretariat's invitations, and your own API tokens."""
+"""Accounts: the secretariat's invitations, your own API tokens, and password resets
+(throttled)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from compact_tracker.security import client_ip, rate_limit_hit
 from parliaments import permissions, services
 from parliaments.forms import InviteForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per email address and per client address, so
+    the form cannot be used to flood someone's inbox or to probe many addresses. The
+    answer does not say whether the address has an account."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        by_address = rate_limit_hit(
+            "password-reset-ip", client_ip(self.request), settings.PASSWORD_RESET_RATE_PER_IP
+        )
+        by_email = rate_limit_hit(
+            "password-reset-email", email, settings.PASSWORD_RESET_RATE_PER_EMAIL
+        )
+        if not (by_address and by_email):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests. Wait an hour before asking again, "
+                    "or ask the IPU secretariat for help."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class InviteView(LoginRequiredMixin, FormView):

@@ -4,9 +4,19 @@
   function draw() {
     document.querySelectorAll("[data-vega-chart]").forEach(function (container) {
       const source = document.getElementById("chart-" + container.dataset.vegaChart);
-      if (!source || typeof vegaEmbed !== "function") return;
+      if (!source || typeof vegaEmbed !== "function" || !window.vega) return;
       const spec = JSON.parse(source.textContent);
-      vegaEmbed(container, spec, { actions: false, renderer: "svg" }).then(function () {
+      // Under the Content Security Policy: expressions run through Vega's interpreter
+      // (no eval), and neither vega-embed nor its tooltips inject a <style> element (the
+      // tooltip's style is in app.css).
+      vegaEmbed(container, spec, {
+        actions: false,
+        renderer: "svg",
+        ast: true,
+        expr: vega.expressionInterpreter,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
+      }).then(function () {
         container.dataset.rendered = "true";
       }).catch(function (error) {
         container.textContent = "The chart could not be drawn; the table below holds the same figures.";

@@ -2,8 +2,11 @@
 (function () {
   "use strict";
   const box = document.querySelector("[data-report-status]");
-  if (!box || box.dataset.finished === "true") return;
+  if (!box) return;
   const bar = box.querySelector("[data-progress]");
+  // The width is set here, not in a style attribute, which the Content Security Policy forbids.
+  bar.firstElementChild.style.width = bar.firstElementChild.dataset.width + "%";
+  if (box.dataset.finished === "true") return;
   function poll() {
     fetch(box.dataset.reportStatus, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
