@@ -33,7 +33,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 sender, recipients = command.split(":", 1)[1].strip(" <>"), []
                 self.reply("250 OK")
             elif verb == "RCPT":
-                recipients.append(command.split(":", 1)[1].strip(" <>"))
+                address = command.split(":", 1)[1].strip(" <>")
+                if address in self.server.sink.reject:
+                    self.reply("451 Try again later")
+                    continue
+                recipients.append(address)
                 self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
@@ -70,6 +74,7 @@ class SmtpSink:
     def __init__(self, port=None):
         self.port = port or free_port()
         self.messages = []
+        self.reject = set()  # addresses answered "451 try again later"
         self._lock = threading.Lock()
         self._server = None
 
