@@ -4,6 +4,7 @@ throttles. Endpoints live in each app's `api/` package."""
 import hashlib
 import logging
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -162,11 +163,30 @@ class TokenAuthentication(BaseAuthentication):
         return self.keyword
 
 
-class AnonThrottle(AnonRateThrottle):
+class FailOpenThrottleMixin:
+    """A throttle whose cache does not answer lets the request through: the API stays up
+    during a Redis outage, unthrottled. A warning is logged at most once a minute."""
+
+    warn_every = 60.0
+    _warned_at = None
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:
+            now = time.monotonic()
+            cls = type(self)
+            if cls._warned_at is None or now - cls._warned_at > self.warn_every:
+                cls._warned_at = now
+                logger.warning("API throttling off, the cache does not answer: %s", error)
+            return True
+
+
+class AnonThrottle(FailOpenThrottleMixin, AnonRateThrottle):
     scope = "anon"
 
 
-class UserThrottle(UserRateThrottle):
+class UserThrottle(FailOpenThrottleMixin, UserRateThrottle):
     scope = "user"
 
 

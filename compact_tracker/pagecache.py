@@ -15,6 +15,7 @@ REDIS_URL is set (always in production), the per-process memory cache otherwise.
 
 import hashlib
 import json
+import logging
 import uuid
 from functools import partial
 
@@ -23,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "dashboards:data-version"
 # A cached section lives until the data changes, and at most a day.
@@ -39,7 +42,10 @@ def data_version():
 
 
 def data_changed():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # runs on commit too: the write is already made, never fail it
+        logger.warning("page cache: could not replace the data version", exc_info=True)
 
 
 def changed():
@@ -50,8 +56,12 @@ def changed():
 
 
 def on_data_change(sender, **kwargs):
-    """Signal receiver for the watched models."""
-    changed()
+    """Signal receiver for the watched models. It never raises: a cache that does not
+    answer must not roll back the write that sent the signal."""
+    try:
+        changed()
+    except Exception:
+        logger.warning("page cache: could not mark the data changed", exc_info=True)
 
 
 def section_key(request, name=""):

@@ -121,11 +121,19 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # The cache fails soft (compact_tracker/cache.py): with Redis down, pages are served
+    # uncached and writes commit; a call costs at most the connect timeout, and after a
+    # failure Redis is left alone for CACHE_BREAKER_SECONDS.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "compact_tracker.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ct",
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000 * 2,
+                "BREAKER_SECONDS": env_int("CACHE_BREAKER_SECONDS", 5, minimum=0),
+            },
         }
     }
 else:
@@ -160,10 +168,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # sweeper sends it again later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
+# compact_tracker.dispatch.send_now: one connection attempt of at most this many seconds,
+# then the work stays in the outbox for the sweep.
+CELERY_DISPATCH_TIMEOUT = 1
+# Emails and task dispatches wait in the outbox (parliaments.OutboxMessage) until Redis
+# and the mail server take them; each row is tried this many times, with backoff.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
 # Pause between report stages, in milliseconds: 0 in production; the crash test slows a
 # build down with it so that it can kill the worker in the middle.
 REPORTS_STAGE_DELAY_MS = env_int("REPORTS_STAGE_DELAY_MS", 0, minimum=0)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "parliaments.tasks.sweep_outbox", "schedule": 30.0},
     "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 120.0},
     "send-reminders": {
         "task": "reports.tasks.send_reminders",

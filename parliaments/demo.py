@@ -7,7 +7,6 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
@@ -105,10 +104,10 @@ def demo_seeded():
 
 def seed_demo():
     """Create the demo accounts and data once; a second run changes nothing. The
-    notification emails of the demo's submissions are not sent."""
+    demo sends nothing: its submissions queue no email and no task (outbox suppressed)."""
     if demo_seeded():
         return False
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with services.outbox_suppressed():
         _seed()
     return True
 

@@ -606,3 +606,52 @@ class PublicationChange(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.operation} {self.kind} {self.uid}"
+
+
+class OutboxMessage(models.Model):
+    """Work that must reach Redis or a mail server, written in the same transaction as
+    the event that causes it, so that the event never depends on them: one email to one
+    recipient (its content fixed when the event happened), or one Celery task to send.
+    After the commit the app tries to hand it over at once; the beat job `sweep_outbox`
+    hands over whatever is still due (Redis or the mail server was down), with backoff.
+    A row is sent once the broker took the task or the mail server accepted the email."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submission received")
+        RETURNED = "returned", _("submission returned")
+        ACCEPTED = "accepted", _("submission accepted")
+        REMINDER = "reminder", _("reminder")
+        SUMMARY = "summary", _("weekly summary")
+        INVITATION = "invitation", _("invitation")
+        TASK = "task", _("task")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    to = models.EmailField(_("to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("text body"), blank=True)
+    body_html = models.TextField(_("HTML body"), blank=True)
+    task = models.CharField(_("task"), max_length=200, blank=True)
+    args = models.JSONField(_("task arguments"), default=list, blank=True)
+    # What the row stands for, e.g. {"reminder": "KE:2030-imrf:60d", "parliament": 12}.
+    context = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.to or self.task} {'sent' if self.sent_at else 'pending'}"

@@ -1,22 +1,20 @@
 """Celery tasks of the parliaments app: thin, they fetch by id and call a service."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-from parliaments import services
-from parliaments.models import Submission
+from parliaments.services import outbox
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=6,
-)
-def notify_submission_event(self, submission_id, event):
-    """Email the people concerned by a submission step ("submitted", "returned",
-    "accepted"). Retries on mail-server errors with backoff."""
-    submission = Submission.objects.select_related("parliament", "cycle").get(pk=submission_id)
-    return services.submission_notify(submission, event)
+@shared_task
+def deliver_outbox_message(message_id):
+    """Send one outbox row (an email) now. Dispatched right after the event commits; a
+    failure is counted on the row and left to `sweep_outbox`, which retries with backoff,
+    so this task never retries itself."""
+    return outbox.outbox_deliver(message_id)
+
+
+@shared_task
+def sweep_outbox():
+    """Beat, every 30 s: hand over the outbox rows still due (Redis or the mail server was
+    down, or an earlier attempt failed)."""
+    return outbox.outbox_sweep()

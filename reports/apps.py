@@ -11,3 +11,11 @@ class ReportsConfig(AppConfig):
         from compact_tracker import pagecache
 
         pagecache.connect()
+
+        from parliaments.models import OutboxMessage
+        from parliaments.services.outbox import on_sent
+        from reports.services import reminder_record_sent
+
+        # A reminder counts as sent once the mail server accepted it, not when queued.
+        for kind in (OutboxMessage.Kind.REMINDER, OutboxMessage.Kind.SUMMARY):
+            on_sent(kind, reminder_record_sent)

@@ -73,14 +73,19 @@ def report_request(
 
 
 def dispatch(report):
-    from reports.tasks import build_report
+    """Build after the commit, through the outbox: a request made while Redis is down
+    answers at once, and the outbox sweep sends the build within a minute of Redis
+    returning."""
+    from parliaments.services.outbox import outbox_task
 
-    transaction.on_commit(lambda: _send(build_report, report.pk))
+    outbox_task("reports.tasks.build_report", report.pk)
 
 
 def _send(task, report_id):
+    from compact_tracker.dispatch import send_now
+
     try:
-        task.delay(report_id)
+        send_now(task, report_id)
     except Exception as error:  # the broker is down: the sweeper re-sends queued reports
         logger.warning("report %s stays queued: the broker did not take it (%s)", report_id, error)
 
@@ -222,86 +227,128 @@ def reports_sweep(now=None):
     return count
 
 
+def _occasion_subject(parliament, cycle, days):
+    from parliaments.services.notifications import cycle_label
+
+    values = {"parliament": parliament.name, "cycle": cycle_label(cycle), "days": abs(days)}
+    if days >= 0:
+        return _("%(parliament)s — %(cycle)s: due in %(days)s days") % values
+    return _("%(parliament)s — %(cycle)s: overdue by %(days)s days") % values
+
+
+@transaction.atomic
 def reminders_send(today=None):
-    """Email each focal point whose parliament has not answered a cycle: 60, 30 and 7 days
-    before the due date, and once a week while overdue; and the secretariat a weekly list
-    of overdue parliaments. Each occasion is recorded first, so a second run sends nothing."""
+    """Queue, in the outbox, an email to each focal point whose parliament has not answered
+    a cycle: 60, 30 and 7 days before the due date, and once a week while overdue; and to
+    the secretariat a weekly summary naming the overdue parliaments. One outbox row per
+    recipient, keyed by occasion and address, so a second run queues nothing; the occasion
+    is recorded in ReminderSent only once the mail server accepted its email (see
+    reports.apps). Returns how many emails were queued."""
     from django.contrib.auth import get_user_model
-    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
 
     from commitments.models import Cycle
-    from parliaments.models import Parliament, Role, Submission
+    from parliaments.models import OutboxMessage, Parliament, Role, Submission
+    from parliaments.services.notifications import cycle_label, site_url
+    from parliaments.services.outbox import outbox_email
     from reports.models import ReminderSent
 
     today = today or timezone.localdate()
     week = f"overdue-{today.isocalendar().year}-W{today.isocalendar().week:02d}"
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     answered = Submission.objects.filter(status__in=selectors.ANSWERED)
-    messages, overdue_lines = [], []
-    for cycle in Cycle.objects.order_by("due_date"):
-        days = (cycle.due_date - today).days
-        if days in REMINDER_DAYS:
-            key = f"{days}d"
-        elif days < 0:
-            key = week
-        else:
-            continue
-        waiting = Parliament.objects.filter(is_ipu_member=True).exclude(
-            pk__in=answered.filter(cycle=cycle).values("parliament")
-        )
-        focal_points = users.filter(profile__role=Role.FOCAL_POINT, profile__parliament__in=waiting)
-        by_parliament = {}
-        for user in focal_points.select_related("profile__parliament"):
-            by_parliament.setdefault(user.profile.parliament, []).append(user.email)
-        keys = {p: f"{p.iso2}:{cycle.code}:{key}" for p in by_parliament}
-        already = set(
-            ReminderSent.objects.filter(key__in=keys.values()).values_list("key", flat=True)
-        )
-        new = [(p, emails) for p, emails in by_parliament.items() if keys[p] not in already]
-        ReminderSent.objects.bulk_create(
-            [
-                ReminderSent(parliament=p, cycle=cycle, key=keys[p], recipients=len(e))
-                for p, e in new
-            ],
-            ignore_conflicts=True,
-        )
-        for parliament, emails in new:
-            if days >= 0:
-                subject = _("%(cycle)s is due in %(days)s days") % {
-                    "cycle": cycle.localized_title,
-                    "days": days,
-                }
+    queued, overdue = 0, []
+    with translation.override(settings.LANGUAGE_CODE):
+        for cycle in Cycle.objects.order_by("due_date"):
+            days = (cycle.due_date - today).days
+            if days in REMINDER_DAYS:
+                key = f"{days}d"
+            elif days < 0:
+                key = week
             else:
-                subject = _("%(cycle)s is overdue by %(days)s days") % {
-                    "cycle": cycle.localized_title,
-                    "days": -days,
+                continue
+            waiting = (
+                Parliament.objects.filter(is_ipu_member=True)
+                .exclude(pk__in=answered.filter(cycle=cycle).values("parliament"))
+                .order_by("name")
+            )
+            if days < 0:
+                overdue.append(
+                    {"cycle": cycle_label(cycle), "days": -days, "parliaments": list(waiting)}
+                )
+            focal_points = users.filter(
+                profile__role=Role.FOCAL_POINT, profile__parliament__in=waiting
+            ).select_related("profile__parliament")
+            keys = {}
+            for user in focal_points:
+                parliament = user.profile.parliament
+                keys.setdefault(parliament, f"{parliament.iso2}:{cycle.code}:{key}")
+            already = set(
+                ReminderSent.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+            )
+            for user in focal_points:
+                parliament = user.profile.parliament
+                occasion = keys[parliament]
+                if occasion in already:
+                    continue
+                context = {
+                    "subject": _occasion_subject(parliament, cycle, days),
+                    "parliament": parliament.name,
+                    "cycle": cycle_label(cycle),
+                    "days": abs(days),
+                    "overdue": days < 0,
+                    "due_date": cycle.due_date,
+                    "url": site_url("/workspace/"),
                 }
-            body = _(
-                "Dear colleague,\n\n%(subject)s for %(parliament)s. Prepare and submit the report "
-                "in Compact Tracker: %(url)s\n"
-            ) % {
-                "subject": subject,
-                "parliament": parliament.name,
-                "url": settings.SITE_URL.rstrip("/") + "/workspace/",
-            }
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, emails))
-        if days < 0:
-            overdue_lines.append(
-                f"{cycle.localized_title}: {waiting.count()} parliaments, {-days} days overdue"
-            )
-    if overdue_lines:
-        created = ReminderSent.objects.get_or_create(key=f"secretariat:{week}")[1]
-        if created:
-            secretariat = list(
-                users.filter(profile__role=Role.SECRETARIAT).values_list("email", flat=True)
-            )
-            if secretariat:
-                messages.append(
-                    (
-                        _("Weekly summary of overdue reports"),
-                        "\n".join(overdue_lines),
-                        settings.DEFAULT_FROM_EMAIL,
-                        secretariat,
+                queued += bool(
+                    outbox_email(
+                        kind=OutboxMessage.Kind.REMINDER,
+                        to=user.email,
+                        subject=context["subject"],
+                        text=render_to_string("emails/reminder.txt", context),
+                        html=render_to_string("emails/reminder.html", context),
+                        dedupe_key=f"reminder:{occasion}:{user.email}",
+                        context={
+                            "reminder": occasion,
+                            "parliament": parliament.pk,
+                            "cycle": cycle.pk,
+                        },
                     )
                 )
-    return send_mass_mail(messages) if messages else 0
+        occasion = f"secretariat:{week}"
+        if overdue and not ReminderSent.objects.filter(key=occasion).exists():
+            context = {
+                "subject": _("Weekly summary of overdue reports"),
+                "overdue": overdue,
+                "url": site_url(reverse("parliaments:review_queue")),
+                "dashboard_url": site_url(reverse("reports:overview")),
+            }
+            for email in users.filter(profile__role=Role.SECRETARIAT).values_list(
+                "email", flat=True
+            ):
+                queued += bool(
+                    outbox_email(
+                        kind=OutboxMessage.Kind.SUMMARY,
+                        to=email,
+                        subject=context["subject"],
+                        text=render_to_string("emails/overdue_summary.txt", context),
+                        html=render_to_string("emails/overdue_summary.html", context),
+                        dedupe_key=f"summary:{week}:{email}",
+                        context={"reminder": occasion},
+                    )
+                )
+    return queued
+
+
+def reminder_record_sent(row):
+    """Outbox callback: the mail server accepted a reminder or summary, so its occasion
+    counts as sent (one ReminderSent per occasion, counting its recipients)."""
+    from reports.models import ReminderSent
+
+    context = row.context or {}
+    record, _created = ReminderSent.objects.get_or_create(
+        key=context["reminder"],
+        defaults={"parliament_id": context.get("parliament"), "cycle_id": context.get("cycle")},
+    )
+    ReminderSent.objects.filter(pk=record.pk).update(recipients=F("recipients") + 1)

@@ -16,6 +16,13 @@ from parliaments.services.actions import (
 )
 from parliaments.services.contents import submission_contents
 from parliaments.services.notifications import submission_notify
+from parliaments.services.outbox import (
+    outbox_deliver,
+    outbox_email,
+    outbox_suppressed,
+    outbox_sweep,
+    outbox_task,
+)
 from parliaments.services.people import person_invite
 from parliaments.services.plans import plan_create, plan_update
 from parliaments.services.progress import progress_update_create
@@ -47,6 +54,11 @@ __all__ = [
     "api_token_create",
     "api_token_revoke",
     "merge_preview",
+    "outbox_deliver",
+    "outbox_email",
+    "outbox_suppressed",
+    "outbox_sweep",
+    "outbox_task",
     "parliaments_reference_load",
     "person_invite",
     "plan_create",

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parliaments.models import Role
+from parliaments.models import OutboxMessage, Role
+from parliaments.services.outbox import outbox_email
 
 
 @transaction.atomic
@@ -45,7 +45,5 @@ def person_invite(*, actor, email, first_name, last_name, role, parliament=None)
         "link": link,
         "username": user.username,
     }
-    transaction.on_commit(
-        lambda: send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
-    )
+    outbox_email(kind=OutboxMessage.Kind.INVITATION, to=email, subject=subject, text=body)
     return user

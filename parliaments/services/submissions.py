@@ -15,7 +15,7 @@ from parliaments.models import (
     SubmissionEvent,
 )
 from parliaments.services.contents import submission_contents
-from parliaments.services.notifications import _notify_on_commit
+from parliaments.services.notifications import submission_notify
 from parliaments.services.publication import publish_parliament
 
 
@@ -70,7 +70,7 @@ SUBMIT_NOTE_MAX_LENGTH = 2000
 
 
 def _record_event(submission, kind, actor, text="", at=None):
-    SubmissionEvent.objects.create(
+    return SubmissionEvent.objects.create(
         submission=submission,
         kind=kind,
         round=submission.round,
@@ -108,8 +108,8 @@ def submission_submit(*, actor, submission, note=""):
     kind = (
         SubmissionEvent.Kind.RESUBMITTED if submission.round > 1 else SubmissionEvent.Kind.SUBMITTED
     )
-    _record_event(submission, kind, actor, note, at=now)
-    _notify_on_commit(submission, "submitted")
+    event = _record_event(submission, kind, actor, note, at=now)
+    submission_notify(submission, event)
     return submission
 
 
@@ -127,7 +127,7 @@ def submission_return(*, actor, submission, comment, item_comments=()):
         reviewed_by=actor,
         review_comment=comment,
     )
-    _record_event(submission, SubmissionEvent.Kind.RETURNED, actor, comment)
+    event = _record_event(submission, SubmissionEvent.Kind.RETURNED, actor, comment)
     for item, text in item_comments:
         if not text.strip():
             continue
@@ -139,7 +139,7 @@ def submission_return(*, actor, submission, comment, item_comments=()):
             body=text.strip(),
             author=actor,
         )
-    _notify_on_commit(submission, "returned")
+    submission_notify(submission, event)
     return submission
 
 
@@ -154,7 +154,7 @@ def submission_accept(*, actor, submission, comment=""):
         reviewed_by=actor,
         review_comment=comment,
     )
-    _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
+    event = _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
     publish_parliament(submission.parliament, submission.cycle)
-    _notify_on_commit(submission, "accepted")
+    submission_notify(submission, event)
     return submission

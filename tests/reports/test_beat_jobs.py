@@ -10,6 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from commitments.models import Cycle
+from parliaments.services import outbox
 from reports import services, tasks
 from reports.models import ReminderSent, Report
 from tests.factories import make_user
@@ -17,7 +18,12 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_reminders_are_sent_once_per_occasion(db):
+def _reminders(today, capture):
+    with capture(execute=True):  # the outbox hands emails over once the run commits
+        services.reminders_send(today=today)
+
+
+def test_reminders_are_sent_once_per_occasion(db, django_capture_on_commit_callbacks):
     focal_ke = make_user("focal.ke", "focal_point", "KE")
     make_user("secretariat.reviewer", "secretariat")
     cycle = Cycle.objects.create(
@@ -25,31 +31,33 @@ def test_reminders_are_sent_once_per_occasion(db):
     )
     sixty_days_before = cycle.due_date - datetime.timedelta(days=60)
 
-    services.reminders_send(today=sixty_days_before)
-    services.reminders_send(today=sixty_days_before)  # beat ran twice the same day
+    _reminders(sixty_days_before, django_capture_on_commit_callbacks)
+    _reminders(sixty_days_before, django_capture_on_commit_callbacks)  # beat ran twice
 
     to_kenya = [m for m in mail.outbox if m.to == [focal_ke.email] and "IMRF 2030" in m.subject]
     assert len(to_kenya) == 1 and "due in 60 days" in to_kenya[0].subject
     assert ReminderSent.objects.filter(key="KE:2030-imrf:60d").count() == 1
 
     mail.outbox.clear()
-    services.reminders_send(today=sixty_days_before + datetime.timedelta(days=1))
+    _reminders(sixty_days_before + datetime.timedelta(days=1), django_capture_on_commit_callbacks)
     assert not [m for m in mail.outbox if "IMRF 2030" in m.subject]  # not an occasion
 
 
-def test_overdue_reminders_weekly_and_a_summary_for_the_secretariat(db):
+def test_overdue_reminders_weekly_and_a_summary_for_the_secretariat(
+    db, django_capture_on_commit_callbacks
+):
     focal_ke = make_user("focal.ke", "focal_point", "KE")
     reviewer = make_user("secretariat.reviewer", "secretariat")
     today = datetime.date(2026, 11, 28)
-    services.reminders_send(today=today)
-    services.reminders_send(today=today + datetime.timedelta(days=1))  # Sunday: same ISO week
+    _reminders(today, django_capture_on_commit_callbacks)
+    _reminders(today + datetime.timedelta(days=1), django_capture_on_commit_callbacks)  # Sunday
     overdue = [m for m in mail.outbox if m.to == [focal_ke.email]]
     assert len(overdue) == 4  # one per cycle already due, once this week
     assert all("overdue" in m.subject for m in overdue)
     summaries = [m for m in mail.outbox if m.to == [reviewer.email]]
     assert len(summaries) == 1 and "2021" not in summaries[0].subject
     mail.outbox.clear()
-    services.reminders_send(today=today + datetime.timedelta(days=7))  # next week
+    _reminders(today + datetime.timedelta(days=7), django_capture_on_commit_callbacks)
     assert len([m for m in mail.outbox if m.to == [focal_ke.email]]) == 4
 
 
@@ -63,7 +71,7 @@ def test_a_report_requested_while_the_broker_is_down_stays_queued_then_the_sweep
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.build_report, "delay", broker_down)
+    monkeypatch.setattr(outbox, "send_now", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/reports/",
@@ -75,11 +83,9 @@ def test_a_report_requested_while_the_broker_is_down_stays_queued_then_the_sweep
     assert "Queued: the build starts as soon as a worker is free" in response.content.decode()
 
     monkeypatch.undo()  # the broker is back
-    assert services.reports_sweep() == 0  # too recent to sweep
-    Report.objects.filter(pk=report.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=10)
-    )
-    assert tasks.sweep_queued_reports.apply().get() == 1
+    assert services.reports_sweep() == 0  # too recent for the queued-reports sweep
+    # The outbox sweep (beat, every 30 s) sends the build on its first run once due.
+    assert outbox.outbox_sweep(now=timezone.now() + datetime.timedelta(seconds=30)) == 1
     report.refresh_from_db()
     assert report.status == "succeeded"
 
