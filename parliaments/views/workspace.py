@@ -16,10 +16,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from compact_tracker import pagecache
+from compact_tracker.tables import RequestConfig, SingleTableMixin
 from parliaments import permissions, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
 from parliaments.forms import ActionForm, PlanForm, ProgressUpdateForm, SpreadsheetUploadForm
