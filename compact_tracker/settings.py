@@ -158,8 +158,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Pause between report stages, in milliseconds: 0 in production; the crash test slows a
 # build down with it so that it can kill the worker in the middle.
 REPORTS_STAGE_DELAY_MS = env_int("REPORTS_STAGE_DELAY_MS", 0, minimum=0)
+# A running report whose builder gave no sign of life for this long has lost its worker:
+# the sweeper (every minute) restarts it.
+REPORTS_STALL_AFTER_SECONDS = env_int("REPORTS_STALL_AFTER_SECONDS", 180, minimum=30)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 120.0},
+    "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 60.0},
     "send-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=0),
