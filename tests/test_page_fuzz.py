@@ -115,6 +115,9 @@ SAMPLE_NAMES = {
     "url",
 }
 
+# Sent with every valid URL: a negative page size or number once gave a 500.
+ALWAYS_QUERY = "per_page=-1&page=-1&page_size=-1"
+
 SKIPPED = {
     # Signing out would turn the persona into the anonymous visitor for the next cases.
     ("POST", "logout"),
@@ -294,9 +297,12 @@ def fuzz_requests(templates, samples, query_names, rng, admin_cases):
     for name, template in templates:
         params = re.findall(r"\{(\w+)\}", template)
         valid = {p: rng.choice(samples.get(p, ["1"])) for p in params}
-        yield "GET", name, _path(template, valid), None
-        for _case in range(admin_cases if name.startswith("admin:") else CASES):
+        # The valid URL, with the paging junk every list must survive.
+        yield "GET", name, _path(template, valid) + "?" + ALWAYS_QUERY, None
+        for case in range(admin_cases if name.startswith("admin:") else CASES):
             values = {p: (_junk_value(rng) if rng.random() < 0.6 else valid[p]) for p in params}
+            if case == 0:
+                values = dict.fromkeys(params, "%00")  # a NUL byte in every path parameter
             url = _path(template, values) + "?" + _junk_query(rng, query_names)
             method = rng.choice(["GET", "GET", "POST"])
             data = None
