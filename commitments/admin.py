@@ -3,10 +3,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Framework, GuidingPrinciple, Instrument, Objective
+from compact_tracker.admin import ModelAdmin
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ModelAdmin):
     list_display = ["code", "title", "adopted_on", "commitment_count"]
     search_fields = ["code", "title", "description"]
     exclude = ["reference_values"]
@@ -20,7 +21,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ModelAdmin):
     list_display = ["number", "short_label", "title", "title_fr_status", "gcm_paragraph"]
     list_display_links = ["number", "short_label"]
     list_filter = ["title_fr_status"]
@@ -29,13 +30,13 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuidingPrinciple)
-class GuidingPrincipleAdmin(admin.ModelAdmin):
+class GuidingPrincipleAdmin(ModelAdmin):
     list_display = ["letter", "name", "gist"]
     search_fields = ["name", "gist"]
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ModelAdmin):
     list_display = ["code", "name", "category", "adopted_on", "in_force_on"]
     list_filter = ["category", "objectives"]
     search_fields = ["code", "name", "note"]
@@ -44,7 +45,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ModelAdmin):
     list_display = ["code", "title", "paragraph", "framework", "due_date", "objective_numbers"]
     list_filter = ["framework", "paragraph", "objectives"]
     search_fields = ["code", "title", "text"]
@@ -60,7 +61,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(ModelAdmin):
     list_display = ["code", "title", "kind", "due_date", "due_date_precision", "commitment"]
     list_filter = ["kind"]
     search_fields = ["code", "title", "description"]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "compact_tracker.middleware.RejectJunkMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +113,9 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A kept connection (CONN_MAX_AGE) that the server closed, restarted or lost is replaced at
+# the start of the next request rather than failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, results and cache ------------------------------------------
@@ -177,9 +181,12 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
 # Pause between report stages, in milliseconds: 0 in production; the crash test slows a
 # build down with it so that it can kill the worker in the middle.
 REPORTS_STAGE_DELAY_MS = env_int("REPORTS_STAGE_DELAY_MS", 0, minimum=0)
+# A running report whose builder gave no sign of life for this long has lost its worker:
+# the sweeper (every minute) restarts it.
+REPORTS_STALL_AFTER_SECONDS = env_int("REPORTS_STALL_AFTER_SECONDS", 180, minimum=30)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "parliaments.tasks.sweep_outbox", "schedule": 30.0},
-    "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 120.0},
+    "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 60.0},
     "send-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=0),

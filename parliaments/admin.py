@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
+from compact_tracker.admin import HistoryAdmin, ModelAdmin
 from parliaments.models import (
     Action,
     ApiToken,
@@ -20,7 +20,7 @@ from parliaments.models import (
 
 
 @admin.register(Parliament)
-class ParliamentAdmin(admin.ModelAdmin):
+class ParliamentAdmin(ModelAdmin):
     list_display = ["name", "iso2", "iso3", "region", "subregion", "structure", "is_ipu_member"]
     list_filter = ["region", "structure", "is_ipu_member", "membership_evidence"]
     search_fields = ["name", "=iso2", "=iso3", "subregion"]
@@ -28,7 +28,7 @@ class ParliamentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(HistoryAdmin):
     list_display = ["user", "role", "parliament"]
     list_filter = ["role", "parliament__region"]
     search_fields = ["user__username", "user__email", "parliament__name", "=parliament__iso2"]
@@ -59,7 +59,7 @@ class TrackerUserAdmin(UserAdmin):
         return profile.get_role_display() if profile else "—"
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(HistoryAdmin):
     """Drafts and published copies side by side; copies are written only by acceptance."""
 
     readonly_fields = ["uid", "is_published_copy", "published_at", "version"]
@@ -150,7 +150,7 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(SubmissionEvent)
-class SubmissionEventAdmin(admin.ModelAdmin):
+class SubmissionEventAdmin(ModelAdmin):
     """The submission's history is a log: read it here, never rewrite it."""
 
     list_display = ["submission", "kind", "round", "actor", "at"]
@@ -166,7 +166,7 @@ class SubmissionEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(HistoryAdmin):
     list_display = ["parliament", "cycle", "status", "round", "submitted_at", "reviewed_at"]
     list_filter = ["status", "cycle", "parliament__region"]
     search_fields = ["parliament__name", "=parliament__iso2", "review_comment"]
@@ -177,7 +177,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubmissionComment)
-class SubmissionCommentAdmin(admin.ModelAdmin):
+class SubmissionCommentAdmin(ModelAdmin):
     list_display = ["submission", "round", "action", "plan", "author", "created_at"]
     search_fields = ["body", "submission__parliament__name"]
     list_select_related = [
@@ -191,7 +191,7 @@ class SubmissionCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     """The secretariat can see and revoke tokens; keys are never stored, so never shown."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
@@ -212,7 +212,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicationChange)
-class PublicationChangeAdmin(admin.ModelAdmin):
+class PublicationChangeAdmin(ModelAdmin):
     list_display = ["id", "operation", "kind", "uid", "parliament", "at"]
     list_filter = ["operation", "kind"]
     search_fields = ["=uid", "parliament__name"]

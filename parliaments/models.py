@@ -185,6 +185,23 @@ class Publishable(models.Model):
         return not self.is_published_copy and self.published_version != self.version
 
 
+def _stored_name(folder, content_type):
+    """`<folder>/<year>/<month>/<random hex>.<extension of the detected type>`: never the
+    name the user gave, which is kept beside the file for display."""
+    from parliaments.validators import extension_for
+
+    now = timezone.now()
+    return f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension_for(content_type)}"
+
+
+def evidence_upload_to(instance, filename):
+    return _stored_name("evidence", instance.content_type)
+
+
+def plan_document_upload_to(instance, filename):
+    return _stored_name("plans", instance.document_content_type)
+
+
 class PlanOfAction(Publishable):
     """A parliament's plan of action on migration (Rabat §8). A parliament may have
     successive plans; exactly one of its drafts is current."""
@@ -216,7 +233,11 @@ class PlanOfAction(Publishable):
     )
     period_start = models.DateField(_("period covered from"), null=True, blank=True)
     period_end = models.DateField(_("period covered until"), null=True, blank=True)
-    document = models.FileField(_("document"), upload_to="plans/%Y/", blank=True)
+    document = models.FileField(_("document"), upload_to=plan_document_upload_to, blank=True)
+    document_name = models.CharField(
+        _("document's file name"), max_length=255, blank=True, editable=False
+    )
+    document_content_type = models.CharField(max_length=100, blank=True, editable=False)
     document_url = models.URLField(_("document link"), max_length=500, blank=True)
     is_current = models.BooleanField(_("current plan"), default=True)
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -409,7 +430,7 @@ class Evidence(Publishable):
         ProgressUpdate, on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     content_type = models.CharField(max_length=100, blank=True, editable=False)
     size = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -17,12 +17,26 @@ ALLOWED_TYPES = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
+# Detected MIME type -> the extension a stored file gets.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
 SNIFF_BYTES = 8192
 ZIP_BASED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.text",
 }
+
+
+def extension_for(content_type):
+    """The extension for a detected type; "bin" for anything unknown."""
+    return EXTENSIONS.get(content_type, "bin")
 
 
 def validate_upload(upload):

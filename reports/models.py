@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Cycle
@@ -54,6 +55,10 @@ class Report(models.Model):
     task_id = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # The builder's sign of life, written at each stage and chunk; a running report whose
+    # heartbeat is older than REPORTS_STALL_AFTER_SECONDS has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    stalled_at = models.DateTimeField(_("restarted after a stall at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -96,6 +101,28 @@ class Report(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_stalled(self):
+        """Running, but the builder has given no sign of life for too long."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        limit = timezone.timedelta(seconds=settings.REPORTS_STALL_AFTER_SECONDS)
+        return timezone.now() - self.heartbeat_at > limit
+
+    @property
+    def status_label(self):
+        """The status as the report's page says it: a stall is named, not shown as a
+        percentage that no longer moves."""
+        if self.is_stalled:
+            return _("Stalled: no sign of the build since %(time)s") % {
+                "time": formats.time_format(timezone.localtime(self.heartbeat_at))
+            }
+        if self.stalled_at and not self.is_finished:
+            return _("Stalled — restarted at %(time)s") % {
+                "time": formats.time_format(timezone.localtime(self.stalled_at))
+            }
+        return self.get_status_display()
 
 
 class ReportFile(models.Model):

@@ -27,6 +27,10 @@ class ReportError(Exception):
     """A report cannot be built; the message is shown to users."""
 
 
+class ClaimLost(Exception):
+    """The report was claimed by another build (this one was presumed dead): stop."""
+
+
 @transaction.atomic
 def report_request(
     *, actor, cycle, scope, language, formats, region="", parliament=None, internal=False
@@ -90,31 +94,38 @@ def _send(task, report_id):
         logger.warning("report %s stays queued: the broker did not take it (%s)", report_id, error)
 
 
-def _set_progress(report_id, percent, stage):
-    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
-        progress=percent, stage=str(stage)[:200]
-    )
+def _set_progress(report_id, attempt, percent, stage):
+    """Record progress and a heartbeat, as long as this build (`attempt`) still holds the
+    report; raise ClaimLost when the sweeper gave it to another build."""
+    updated = Report.objects.filter(
+        pk=report_id, status=Report.Status.RUNNING, attempts=attempt
+    ).update(progress=percent, stage=str(stage)[:200], heartbeat_at=timezone.now())
+    if not updated:
+        raise ClaimLost(report_id)
     if settings.REPORTS_STAGE_DELAY_MS:
         time.sleep(settings.REPORTS_STAGE_DELAY_MS / 1000)
 
 
+HEARTBEAT_SECONDS = 10
 WRITING_FROM = 40  # percent: content.build reports up to here, then each format a share
 
 
 class _Progress:
     """The build's progress as the report's row shows it. While a format is written, its
     writer reports the fraction done; that moves the percentage within the format's span.
-    The row is updated only when the percentage or the stage changes."""
+    The row is updated when the percentage or the stage changes, and at least every
+    HEARTBEAT_SECONDS while the writers report chunks (the heartbeat the sweeper reads)."""
 
-    def __init__(self, report_id):
-        self.report_id = report_id
-        self.last = None
+    def __init__(self, report_id, attempt):
+        self.report_id, self.attempt = report_id, attempt
+        self.last, self.beat = None, 0.0
         self.start, self.end, self.stage = 0, 0, ""
 
     def __call__(self, percent, stage):
-        if (percent, str(stage)) != self.last:
-            self.last = (percent, str(stage))
-            _set_progress(self.report_id, percent, stage)
+        now = time.monotonic()
+        if (percent, str(stage)) != self.last or now - self.beat >= HEARTBEAT_SECONDS:
+            self.last, self.beat = (percent, str(stage)), now
+            _set_progress(self.report_id, self.attempt, percent, stage)
 
     def span(self, start, end, stage):
         self.start, self.end, self.stage = start, max(start, end), stage
@@ -133,7 +144,16 @@ def _done_label(language):
 def report_build(report_id, task_id=""):
     """Build every format of a queued report. The row is claimed by a conditional update:
     queued -> running, or running -> running again for the redelivery of the same task
-    after its worker died. Returns False when another task holds it (nothing done)."""
+    after its worker died. Returns False when another task holds it (nothing done), or
+    when the sweeper gave the report to another build while this one was presumed dead."""
+    try:
+        return _build(report_id, task_id)
+    except ClaimLost:
+        logger.warning("report %s: claimed by another build, this one stops", report_id)
+        return False
+
+
+def _build(report_id, task_id):
     claimable = Q(status=Report.Status.QUEUED)
     if task_id:
         claimable |= Q(status=Report.Status.RUNNING, task_id=task_id)
@@ -144,15 +164,17 @@ def report_build(report_id, task_id=""):
         stage=_("Starting"),
         attempts=F("attempts") + 1,
         task_id=task_id,
+        heartbeat_at=timezone.now(),
     )
     if not claimed:
         return False
     report = Report.objects.select_related("cycle", "parliament").get(pk=report_id)
+    attempt = report.attempts
     name = f"{report.cycle.code}-{report.scope}-{report.language}-v{report.version}"
     with tempfile.TemporaryDirectory() as folder:
         files = []
         with translation.override(report.language):
-            progress = _Progress(report_id)
+            progress = _Progress(report_id, attempt)
             data = content.build(report, progress)
             for index, file_format in enumerate(report.formats):
                 path = Path(folder) / f"{name}.{render.EXTENSIONS[file_format]}"
@@ -165,6 +187,12 @@ def report_build(report_id, task_id=""):
                 files.append((file_format, path))
         # Stored from disk: the storage copies each file in chunks, never reads it whole.
         with transaction.atomic():
+            # Only the build that still holds the report stores its files.
+            holds = Report.objects.select_for_update().filter(
+                pk=report_id, status=Report.Status.RUNNING, attempts=attempt
+            )
+            if not holds.exists():
+                raise ClaimLost(report_id)
             ReportFile.objects.filter(report=report).delete()
             for file_format, path in files:
                 with path.open("rb") as payload:
@@ -210,21 +238,75 @@ SWEEP_AFTER_MINUTES = 5
 REMINDER_DAYS = (60, 30, 7)
 
 
-def reports_sweep(now=None):
-    """Re-dispatch reports still queued after a few minutes (e.g. the broker was down
-    when they were requested). Returns how many were sent again."""
+STALL_MAX_ATTEMPTS = 3
+
+
+def reports_requeue_stalled(now=None):
+    """Queue again each running report whose builder gave no sign of life for
+    REPORTS_STALL_AFTER_SECONDS (its worker died), marked as stalled, and send it; a report
+    that already stalled STALL_MAX_ATTEMPTS times fails with the reason instead. Each row
+    is taken by a conditional update on its heartbeat, so a build that is alive (it just
+    beat) is never taken, and two sweepers never both send it. Returns how many were sent."""
     now = now or timezone.now()
-    stale = Report.objects.filter(
-        status=Report.Status.QUEUED,
-        created_at__lt=now - timezone.timedelta(minutes=SWEEP_AFTER_MINUTES),
+    cutoff = now - timezone.timedelta(seconds=settings.REPORTS_STALL_AFTER_SECONDS)
+    stalled = Report.objects.filter(status=Report.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
+    count = 0
+    for report_id, attempts in stalled.values_list("pk", "attempts"):
+        still = Report.objects.filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True),
+            pk=report_id,
+            status=Report.Status.RUNNING,
+            attempts=attempts,
+        )
+        if attempts >= STALL_MAX_ATTEMPTS:
+            still.update(
+                status=Report.Status.FAILED,
+                error=_(
+                    "The build stopped answering %(count)s times (its worker died each "
+                    "time); it was not restarted again. Retry it, or ask an administrator "
+                    "to look at the workers."
+                )
+                % {"count": attempts},
+                finished_at=now,
+                stage=_("Failed"),
+            )
+            continue
+        if still.update(
+            status=Report.Status.QUEUED,
+            stalled_at=now,
+            progress=0,
+            stage=_("Queued again"),
+            task_id="",
+        ):
+            logger.warning(
+                "report %s stalled (no heartbeat since %s): queued again", report_id, cutoff
+            )
+            dispatch(Report.objects.get(pk=report_id))
+            count += 1
+    return count
+
+
+def reports_sweep(now=None):
+    """Beat, every minute: restart stalled reports (reports_requeue_stalled), and
+    re-dispatch reports still queued after a few minutes (e.g. the broker was down when
+    they were requested). Returns how many were sent again."""
+    now = now or timezone.now()
+    stale = list(
+        Report.objects.filter(
+            status=Report.Status.QUEUED,
+            created_at__lt=now - timezone.timedelta(minutes=SWEEP_AFTER_MINUTES),
+        ).values_list("pk", flat=True)
+    )
+    restarted = reports_requeue_stalled(now)  # sent already: not in `stale`
     from reports.tasks import build_report
 
     count = 0
-    for report_id in stale.values_list("pk", flat=True):
+    for report_id in stale:
         _send(build_report, report_id)
         count += 1
-    return count
+    return count + restarted
 
 
 def _occasion_subject(parliament, cycle, days):

@@ -13,6 +13,7 @@ def plan_create(*, actor, parliament, **data):
         parliament=parliament, is_current=True, is_published_copy=False
     ).update(is_current=False)
     plan = PlanOfAction(parliament=parliament, is_current=True, **data)
+    _note_document(plan)
     _save(plan, actor)
     return plan
 
@@ -30,5 +31,18 @@ def plan_update(*, actor, plan, expected_version, merge=False, **data):
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.version += 1  # the row is locked: no one else can bump it meanwhile
+    _note_document(plan)
     _save(plan, actor)
     return plan
+
+
+def _note_document(plan):
+    """Keep a newly uploaded document's own name (for display and download) and its type
+    detected from the content (which names the stored file); forget both when the
+    document is removed."""
+    document = plan.document
+    if not document:
+        plan.document_name = plan.document_content_type = ""
+    elif not document._committed:
+        plan.document_name = document.name.rsplit("/", 1)[-1][:255]
+        plan.document_content_type = getattr(document.file, "detected_content_type", "")

@@ -4,9 +4,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
 
 from compact_tracker.safe_export import SafeExportMixin
+from compact_tracker.tables import RequestConfig, SingleTableMixin
 from parliaments import selectors
 from parliaments.filters import ActionFilterSet, ParliamentFilterSet
 from parliaments.models import Action, Parliament

@@ -1,6 +1,7 @@
 """The workspace of a parliament's staff: home, plan of action, actions, progress, the
 spreadsheet round trip, and the evidence and plan document downloads."""
 
+import re
 import uuid
 
 from django.contrib import messages
@@ -16,10 +17,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
 
 from compact_tracker import pagecache
 from compact_tracker.safe_export import SafeExportMixin
+from compact_tracker.tables import RequestConfig, SingleTableMixin
 from parliaments import permissions, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
 from parliaments.forms import ActionForm, PlanForm, ProgressUpdateForm, SpreadsheetUploadForm
@@ -135,12 +136,30 @@ class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
         return redirect("parliaments:home")
 
 
+def _file_download(stored, original_name, content_type):
+    """An uploaded file as an attachment: under the name its uploader gave (without
+    control characters, with the extension of its detected type; Django quotes it), as
+    its detected type, and never sniffed by the browser."""
+    extension = stored.name.rsplit(".", 1)[-1] if "." in stored.name else "bin"
+    name = original_name or stored.name.rsplit("/", 1)[-1]  # rows from before names were kept
+    name = re.sub(r"[\x00-\x1f\x7f/\\]+", "_", name).strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=f"{stem or 'download'}.{extension}",
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 class PlanDocumentView(View):
     def get(self, request, pk):
         plan = get_object_or_404(selectors.plan_visible_to(request.user), pk=pk)
         if not plan.document:
             raise Http404
-        return FileResponse(plan.document.open("rb"), as_attachment=True)
+        return _file_download(plan.document, plan.document_name, plan.document_content_type)
 
 
 class ActionListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -325,12 +344,7 @@ class EvidenceDownloadView(View):
         evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
         if not evidence.file:
             raise Http404
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name or None,
-            content_type=evidence.content_type or "application/octet-stream",
-        )
+        return _file_download(evidence.file, evidence.original_name, evidence.content_type)
 
 
 IMPORT_SESSION_KEY = "action_import"

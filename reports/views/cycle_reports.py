@@ -104,7 +104,7 @@ def report_status(request, pk):
     return JsonResponse(
         {
             "status": report.status,
-            "status_label": str(report.get_status_display()),
+            "status_label": str(report.status_label),
             "progress": report.progress,
             "stage": report.stage,
             "error": report.error,

@@ -698,7 +698,9 @@ def test_progress_keeps_moving_while_the_annex_is_written(known, monkeypatch):
     for n in range(8):
         ActionFactory(plan=_draft_plan(), title=f"Step {n}")
     calls = []
-    monkeypatch.setattr(services, "_set_progress", lambda pk, p, s: calls.append((p, str(s))))
+    monkeypatch.setattr(
+        services, "_set_progress", lambda pk, attempt, p, s: calls.append((p, str(s)))
+    )
     report = build(_internal(formats=["csv", "json", "xlsx"]))
     assert report.progress == 100
     percents = [p for p, _stage in calls]

@@ -1,0 +1,56 @@
+"""The admin's model classes, hardened against junk in the address: an object or version
+id that is not a number answers 404 (simple_history passes it to the database: a 500),
+an add form's `?field=junk` initial value for a relation is dropped (the autocomplete
+widget looks it up: a 500), and the history of a deleted record whose related record is
+gone too answers 404 instead of failing to name it."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class JunkTolerantAdminMixin:
+    def _valid_pk(self, object_id):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError, TypeError):
+            raise Http404 from None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            target = field.target_field if field.is_relation else field
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    target.to_python(item)
+            except (ValidationError, ValueError, TypeError):
+                del initial[name]
+        return initial
+
+
+class ModelAdmin(JunkTolerantAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class HistoryAdmin(JunkTolerantAdminMixin, SimpleHistoryAdmin):
+    def history_view(self, request, object_id, extra_context=None):
+        self._valid_pk(object_id)
+        try:
+            return super().history_view(request, object_id, extra_context)
+        except ObjectDoesNotExist:  # a deleted record whose related record is gone too
+            raise Http404 from None
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._valid_pk(object_id)
+        if not str(version_id).isdigit():
+            raise Http404
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except ObjectDoesNotExist:
+            raise Http404 from None
