@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compact_tracker.admin import HistoryAdmin, ModelAdmin
 from parliaments.models import (
     Action,
     ApiToken,
     Evidence,
+    OutboxMessage,
     Parliament,
     PlanOfAction,
     Profile,
@@ -223,3 +226,45 @@ class PublicationChangeAdmin(ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting")), ("failing", _("Failing")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True, attempts=0)
+        if self.value() == "failing":
+            return queryset.filter(sent_at__isnull=True, attempts__gt=0)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ModelAdmin):
+    """Emails and task dispatches waiting in the outbox (or sent). Read-only: the sweep
+    sends them; "send again now" puts a failing one back at the front of the queue."""
+
+    list_display = ["created_at", "kind", "to", "subject", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = [OutboxStateFilter, "kind"]
+    search_fields = ["to", "subject", "last_error", "task"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again now"))
+    def send_again_now(self, request, queryset):
+        count = queryset.filter(sent_at__isnull=True).update(next_attempt_at=timezone.now())
+        self.message_user(
+            request, _("%(count)s message(s) will be sent at the next sweep.") % {"count": count}
+        )

@@ -27,7 +27,7 @@ def test_secretariat_can_search_and_filter_every_changelist(secretariat_client, 
     assert secretariat_client.get(url).status_code == 200
     assert secretariat_client.get(url, {"q": "migra"}).status_code == 200
     add = secretariat_client.get(f"{url}add/").status_code
-    read_only = {"ApiToken", "PublicationChange", "SubmissionEvent"}  # logs: no hand-made rows
+    read_only = {"ApiToken", "PublicationChange", "SubmissionEvent", "OutboxMessage"}  # logs
     assert add == (403 if model.__name__ in read_only else 200)
 
 
@@ -50,3 +50,27 @@ def test_anonymous_visitor_is_sent_to_the_admin_login(anonymous_client):
     response = anonymous_client.get("/admin/commitments/objective/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_secretariat_sees_failing_outbox_messages_and_sends_one_again(secretariat_client):
+    from django.utils import timezone
+
+    from parliaments.models import OutboxMessage
+
+    later = timezone.now() + timezone.timedelta(hours=1)
+    failing = OutboxMessage.objects.create(
+        kind="reminder",
+        to="focal@example.org",
+        subject="Due soon",
+        attempts=3,
+        next_attempt_at=later,
+        last_error="451 try later",
+    )
+    page = secretariat_client.get("/admin/parliaments/outboxmessage/", {"state": "failing"})
+    assert page.status_code == 200 and "focal@example.org" in page.content.decode()
+    secretariat_client.post(
+        "/admin/parliaments/outboxmessage/",
+        {"action": "send_again_now", "_selected_action": [failing.pk]},
+    )
+    failing.refresh_from_db()
+    assert failing.next_attempt_at <= timezone.now()
