@@ -187,6 +187,7 @@ REPORTS_STALL_AFTER_SECONDS = env_int("REPORTS_STALL_AFTER_SECONDS", 180, minimu
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "parliaments.tasks.sweep_outbox", "schedule": 30.0},
     "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 60.0},
+    "repair-figures": {"task": "reports.tasks.repair_figures", "schedule": 60.0},
     "send-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=0),

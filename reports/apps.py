@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         from compact_tracker import pagecache
 
         pagecache.connect()
+        connect_figures()
 
         from parliaments.models import OutboxMessage
         from parliaments.services.outbox import on_sent
@@ -19,3 +20,10 @@ class ReportsConfig(AppConfig):
         # A reminder counts as sent once the mail server accepted it, not when queued.
         for kind in (OutboxMessage.Kind.REMINDER, OutboxMessage.Kind.SUMMARY):
             on_sent(kind, reminder_record_sent)
+
+
+def connect_figures():
+    """The per-parliament figures follow every write (reports/figures.py)."""
+    from reports import figures
+
+    figures.connect()

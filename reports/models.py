@@ -163,3 +163,63 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.parliament_id}/{self.cycle_id}/{self.key}"
+
+
+class ParliamentFigure(models.Model):
+    """One figure of one parliament's actions or progress, kept so that a dashboard adds up
+    a few thousand of these rows instead of every action (reports/figures.py keeps them).
+
+    Two sets per parliament: from its drafts (`published` False, the secretariat's
+    dashboards) and from its published copies (True, the public summary). `count` is the
+    number of actions (or progress updates, for quarters) with that key; `best_rank` the
+    best completion reached among those actions (COMPLETION_RANK), for objectives and
+    commitments. `level` splits an objective's or commitment's actions by completion."""
+
+    class Dimension(models.TextChoices):
+        COMPLETION = "completion", _("actions by completion")
+        TYPE = "type", _("actions by type")
+        OBJECTIVE = "objective", _("actions by GCM objective")
+        COMMITMENT = "commitment", _("actions by Rabat commitment")
+        OBJECTIVE_COMPLETION = "objective_completion", _("actions by objective and completion")
+        COMMITMENT_COMPLETION = "commitment_completion", _("actions by commitment and completion")
+        QUARTER = "quarter", _("progress updates by quarter")
+
+    parliament = models.ForeignKey(Parliament, on_delete=models.CASCADE, related_name="+")
+    published = models.BooleanField()
+    dimension = models.CharField(max_length=24, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+    level = models.CharField(max_length=20, blank=True, default="")
+    count = models.PositiveIntegerField()
+    best_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parliament figure")
+        verbose_name_plural = _("parliament figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parliament", "published", "dimension", "key", "level"],
+                name="one_figure_per_key",
+            )
+        ]
+        indexes = [
+            # A dashboard reads one dimension (and, on an objective's page, one key).
+            models.Index(fields=["published", "dimension", "key"], name="figure_dimension_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.parliament_id} {self.dimension} {self.key} {self.level}: {self.count}"
+
+
+class StaleFigures(models.Model):
+    """A parliament whose figures could not be rebuilt when its data changed (the error is
+    logged); the beat job `repair_figures` rebuilds them."""
+
+    parliament = models.OneToOneField(Parliament, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stale figures")
+        verbose_name_plural = _("stale figures")
+
+    def __str__(self):
+        return f"{self.parliament_id} since {self.marked_at:%Y-%m-%d %H:%M}"

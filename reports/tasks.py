@@ -70,3 +70,12 @@ def build_cycle_reports():
                 formats=Report.FORMATS,
             )
     return len(cycles)
+
+
+@shared_task
+def repair_figures():
+    """Beat: rebuild the figures of parliaments whose rebuild failed when their data
+    changed (marked stale, the error logged)."""
+    from reports.figures import figures_repair
+
+    return figures_repair()

@@ -1,0 +1,309 @@
+"""Per-parliament figures (reports.models.ParliamentFigure): what the dashboards add up,
+kept in step with the rows they count.
+
+Every write to an action, its objectives or commitments, or a progress update marks its
+parliament dirty (model signals, connected in reports/apps.py, catch every path: services,
+publication, admin, the spreadsheet import; writes that send no signals call
+`figures_mark` themselves). Dirty parliaments are collected per transaction and rebuilt
+once, when it commits: a handful of GROUP BY queries over that parliament's ~40 actions,
+then its rows replaced. Reads made inside the writing transaction rebuild first
+(`figures_fresh`), so a page never shows figures older than its own writes. A rebuild
+that fails is logged and leaves a StaleFigures row, which the beat job repairs.
+
+`figures_rebuild()` with no parliaments rebuilds everything in the same few queries (the
+scale generator, `manage.py rebuild_figures`); `figures_differences()` compares what is
+stored with what the rows give.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncQuarter
+
+from parliaments.models import COMPLETION_RANK, Action, Parliament, ProgressUpdate
+
+logger = logging.getLogger(__name__)
+
+ALL = "all"  # marks every parliament dirty (reference data changed)
+
+
+def _computed(parliament_ids=None):
+    """{(parliament id, published, dimension, key, level): (count, best rank)} from the
+    rows: four aggregate queries, whatever the number of parliaments."""
+    from reports.models import ParliamentFigure
+
+    dimension = ParliamentFigure.Dimension
+    actions = Action.objects.all()
+    updates = ProgressUpdate.objects.all()
+    if parliament_ids is not None:
+        actions = actions.filter(parliament_id__in=parliament_ids)
+        updates = updates.filter(parliament_id__in=parliament_ids)
+    figures = {}
+
+    def add(key, n, rank=None):
+        count, best = figures.get(key, (0, None))
+        if rank is not None:
+            best = rank if best is None else max(best, rank)
+        figures[key] = (count + n, best)
+
+    rows = (
+        actions.values_list("parliament_id", "is_published_copy", "completion", "action_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for parliament, published, completion, action_type, n in rows:
+        add((parliament, published, dimension.COMPLETION, completion, ""), n)
+        add((parliament, published, dimension.TYPE, action_type, ""), n)
+    for link, axis, per_level in (
+        ("objectives__number", dimension.OBJECTIVE, dimension.OBJECTIVE_COMPLETION),
+        ("commitments__code", dimension.COMMITMENT, dimension.COMMITMENT_COMPLETION),
+    ):
+        rows = (
+            actions.filter(**{f"{link}__isnull": False})
+            .values_list("parliament_id", "is_published_copy", link, "completion")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for parliament, published, column, completion, n in rows:
+            add((parliament, published, axis, str(column), ""), n, COMPLETION_RANK[completion])
+            add((parliament, published, per_level, str(column), completion), n)
+    rows = (
+        updates.annotate(quarter=TruncQuarter("date"))
+        .values_list("parliament_id", "is_published_copy", "quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for parliament, published, quarter, n in rows:
+        add((parliament, published, dimension.QUARTER, quarter.isoformat(), ""), n)
+    return figures
+
+
+def _stored(parliament_ids=None):
+    from reports.models import ParliamentFigure
+
+    rows = ParliamentFigure.objects.all()
+    if parliament_ids is not None:
+        rows = rows.filter(parliament_id__in=parliament_ids)
+    return {
+        (p, published, dimension, key, level): (count, best)
+        for p, published, dimension, key, level, count, best in rows.values_list(
+            "parliament_id", "published", "dimension", "key", "level", "count", "best_rank"
+        )
+    }
+
+
+def figures_rebuild(parliament_ids=None):
+    """Recompute the figures of `parliament_ids` (every parliament when None) from the rows
+    and replace them, in one transaction. Concurrent rebuilds of the same parliament queue
+    on its row lock, so the last to finish has counted every committed write."""
+    from reports.models import ParliamentFigure, StaleFigures
+
+    ids = None if parliament_ids is None else sorted(set(parliament_ids))
+    with transaction.atomic():
+        if ids is not None:
+            locked = Parliament.objects.select_for_update(no_key=True).filter(pk__in=ids)
+            list(locked.order_by("pk").values_list("pk", flat=True))
+        computed = _computed(ids)
+        stored = ParliamentFigure.objects.all()
+        stale = StaleFigures.objects.all()
+        if ids is not None:
+            stored = stored.filter(parliament_id__in=ids)
+            stale = stale.filter(parliament_id__in=ids)
+        stored.delete()
+        ParliamentFigure.objects.bulk_create(
+            [
+                ParliamentFigure(
+                    parliament_id=parliament,
+                    published=published,
+                    dimension=dimension,
+                    key=key,
+                    level=level,
+                    count=count,
+                    best_rank=best,
+                )
+                for (parliament, published, dimension, key, level), (count, best) in (
+                    computed.items()
+                )
+            ],
+            batch_size=5000,
+        )
+        if stale.exists():
+            stale.delete()
+
+
+def _describe(key, value, names):
+    parliament, published, dimension, column, level = key
+    where = f"{names.get(parliament, parliament)} {'published' if published else 'drafts'}"
+    label = f"{dimension} {column}" + (f" {level}" if level else "")
+    if value is None:
+        return f"{where} {label}: none"
+    count, best = value
+    return f"{where} {label}: {count}" + ("" if best is None else f" (best rank {best})")
+
+
+def figures_differences(parliament_ids=None):
+    """One line per figure whose stored value differs from what the rows give, e.g.
+    "MA drafts objective 5: stored 2 (best rank 4), expected 3 (best rank 4)"."""
+    computed, stored = _computed(parliament_ids), _stored(parliament_ids)
+    names = dict(Parliament.objects.values_list("pk", "iso2"))
+    lines = []
+    for key in sorted(set(computed) | set(stored), key=lambda k: tuple(map(str, k))):
+        want, have = computed.get(key), stored.get(key)
+        if want != have:
+            lines.append(
+                f"{_describe(key, have, names)} stored, "
+                f"expected {_describe(key, want, names).rsplit(': ', 1)[1]}"
+            )
+    return lines
+
+
+class _Pending:
+    """The parliaments one transaction made dirty, rebuilt by one on-commit callback. It
+    belongs to the transaction's list of on-commit callbacks, which Django replaces after
+    a commit or a rollback; once its callback has run, a later write opens a new one."""
+
+    def __init__(self, connection):
+        self.callbacks = connection.run_on_commit
+        self.ids = set()
+        self.open = True
+
+    def __call__(self):
+        self.open = False
+        _rebuild_or_mark_stale(self.ids)
+
+
+def _rebuild_or_mark_stale(pending):
+    """Rebuild the parliaments in `pending` (emptied); on failure log it and mark them
+    stale for the beat job. Never raises: the write it follows has committed."""
+    ids = set(pending)
+    pending.clear()
+    if not ids:
+        return
+    try:
+        figures_rebuild(None if ALL in ids else ids)
+    except Exception:
+        logger.exception("figures: could not rebuild parliaments %s", sorted(map(str, ids)))
+        try:
+            from reports.models import StaleFigures
+
+            targets = Parliament.objects.all()
+            if ALL not in ids:
+                targets = targets.filter(pk__in=ids)
+            StaleFigures.objects.bulk_create(
+                [StaleFigures(parliament_id=pk) for pk in targets.values_list("pk", flat=True)],
+                ignore_conflicts=True,
+            )
+        except Exception:
+            logger.exception("figures: could not mark parliaments stale either")
+
+
+def _pending(connection):
+    """The current transaction's open _Pending, or None."""
+    pending = getattr(connection, "_figures_pending", None)
+    if pending is None or not pending.open or pending.callbacks is not connection.run_on_commit:
+        return None
+    return pending
+
+
+def figures_mark(*parliament_ids):
+    """The figures of these parliaments (or ALL) must be rebuilt when the current
+    transaction commits (at once outside a transaction). Deduplicated per transaction."""
+    ids = {pk for pk in parliament_ids if pk is not None}
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _rebuild_or_mark_stale(ids)
+        return
+    pending = _pending(connection)
+    if pending is None:
+        pending = connection._figures_pending = _Pending(connection)
+        transaction.on_commit(pending)
+    pending.ids.update(ids)
+
+
+def figures_fresh():
+    """Before reading figures: rebuild those this transaction made dirty (none outside a
+    writing transaction, so this costs no query on an ordinary page)."""
+    connection = transaction.get_connection()
+    pending = _pending(connection) if connection.in_atomic_block else None
+    if pending is None or not pending.ids:
+        return
+    ids = set(pending.ids)
+    try:
+        with transaction.atomic():
+            figures_rebuild(None if ALL in ids else ids)
+    except Exception:
+        logger.exception("figures: could not rebuild before reading; they stay dirty")
+        return
+    pending.ids.difference_update(ids)
+
+
+def figures_repair():
+    """Rebuild the parliaments marked stale (the beat job). Returns how many."""
+    from reports.models import StaleFigures
+
+    ids = list(StaleFigures.objects.values_list("parliament_id", flat=True))
+    if ids:
+        figures_rebuild(ids)
+    return len(ids)
+
+
+# Signals: every write path that sends them marks its parliament dirty.
+
+
+def _on_row_change(sender, instance, **kwargs):
+    try:
+        figures_mark(instance.parliament_id)
+    except Exception:  # never fail the write; the beat job and the command repair
+        logger.warning("figures: could not mark a parliament dirty", exc_info=True)
+
+
+def _on_links_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    try:
+        if not reverse:
+            if action != "pre_clear":
+                figures_mark(instance.parliament_id)
+        elif action == "pre_clear":
+            figures_mark(*instance.actions.values_list("parliament_id", flat=True).distinct())
+        elif action != "post_clear" and pk_set:
+            ids = Action.objects.filter(pk__in=pk_set).values_list("parliament_id", flat=True)
+            figures_mark(*ids.distinct())
+    except Exception:
+        logger.warning("figures: could not mark parliaments dirty", exc_info=True)
+
+
+def _on_reference_change(sender, instance, **kwargs):
+    try:
+        if isinstance(instance, Parliament):
+            return
+        figures_mark(ALL)  # an objective's number or a commitment's code is a key
+    except Exception:
+        logger.warning("figures: could not mark the figures dirty", exc_info=True)
+
+
+def connect():
+    """Keep the figures in step with every write that sends signals."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from commitments.models import Commitment, Objective
+
+    for model in (Action, ProgressUpdate):
+        post_save.connect(_on_row_change, sender=model, dispatch_uid=f"figures-{model.__name__}")
+        post_delete.connect(
+            _on_row_change, sender=model, dispatch_uid=f"figures-del-{model.__name__}"
+        )
+    for through in (Action.objectives.through, Action.commitments.through):
+        m2m_changed.connect(
+            _on_links_change, sender=through, dispatch_uid=f"figures-{through.__name__}"
+        )
+    for model in (Objective, Commitment):
+        post_save.connect(
+            _on_reference_change, sender=model, dispatch_uid=f"figures-ref-{model.__name__}"
+        )
+        post_delete.connect(
+            _on_reference_change, sender=model, dispatch_uid=f"figures-refdel-{model.__name__}"
+        )
