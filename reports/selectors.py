@@ -3,6 +3,12 @@
 Every figure is computed by the database (annotate, aggregate, conditional counts) from
 the same visibility rule as the pages: the secretariat's dashboards count drafts, the
 public summary counts only what was published (published copies, accepted submissions).
+
+Counts of actions and progress updates add up the per-parliament figures kept in
+reports.models.ParliamentFigure (reports/figures.py) whenever every action is counted: a
+few rows per parliament instead of all its actions. A cycle or dates narrow the actions to
+those with progress in them, which the kept figures do not split by; such pages count the
+rows themselves, as before.
 """
 
 import datetime
@@ -18,10 +24,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import Coalesce, TruncQuarter
 
 from commitments.models import Commitment, Cycle, Objective
 from parliaments import selectors as parliament_selectors
@@ -86,6 +93,22 @@ class Scope:
 
     def current_plans(self):
         return PlanOfAction.objects.filter(is_published_copy=self.published, is_current=True)
+
+    @property
+    def counts_every_action(self):
+        """No cycle or dates narrow the actions: the kept figures answer."""
+        return not (self.cycle or self.date_from or self.date_to)
+
+    def figures(self, dimension, key=None):
+        """The kept figures of one dimension (and key) for this scope's parliaments."""
+        from reports.figures import figures_fresh
+        from reports.models import ParliamentFigure
+
+        figures_fresh()
+        rows = ParliamentFigure.objects.filter(
+            published=self.published, dimension=dimension, parliament__in=self.parliaments()
+        )
+        return rows if key is None else rows.filter(key=key)
 
 
 COMPLETION_RANK_SQL = Case(
@@ -155,8 +178,16 @@ def count_by(actions, field, choices):
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
+def sum_by(figures, choices):
+    """[(value, label, count)] adding up kept figures by key, like count_by."""
+    counts = dict(figures.values_list("key").annotate(n=Sum("count")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
 def completion_distribution(scope_or_actions):
     """By completion, for a Scope's actions or for a queryset of actions."""
+    if isinstance(scope_or_actions, Scope) and scope_or_actions.counts_every_action:
+        return sum_by(scope_or_actions.figures("completion"), Completion.choices)
     actions = (
         scope_or_actions.actions() if isinstance(scope_or_actions, Scope) else scope_or_actions
     )
@@ -164,11 +195,16 @@ def completion_distribution(scope_or_actions):
 
 
 def type_distribution(scope):
+    if scope.counts_every_action:
+        return sum_by(scope.figures("type"), ActionType.choices)
     return count_by(scope.actions(), "action_type", ActionType.choices)
 
 
 def updates_per_quarter(scope):
     """[(quarter start date, count)], oldest first."""
+    if scope.counts_every_action:
+        rows = scope.figures("quarter").values_list("key").annotate(n=Sum("count")).order_by("key")
+        return [(datetime.date.fromisoformat(key), n) for key, n in rows]
     rows = (
         scope.progress_updates()
         .annotate(quarter=TruncQuarter("date"))
@@ -205,6 +241,21 @@ def overdue_parliaments(scope, today):
     return [(iso2, name, region, days) for iso2, name, region in rows]
 
 
+def _action_count(scope):
+    """Each parliament's actions (every one, whatever the cycle), from its kept figures."""
+    from reports.models import ParliamentFigure
+
+    total = (
+        ParliamentFigure.objects.filter(
+            parliament=OuterRef("pk"), published=scope.published, dimension="completion"
+        )
+        .values("parliament")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
 def parliament_statuses(scope, deadline, progress_cycle):
     """One row per parliament: plan adoption date and status, and the 2021 report status.
     Drives the map and the region's side-by-side table."""
@@ -218,9 +269,7 @@ def parliament_statuses(scope, deadline, progress_cycle):
             first_report=_first_submitted(scope, progress_cycle)
             if progress_cycle
             else Value(None, output_field=DateTimeField()),
-            action_count=Count(
-                "actions", filter=Q(actions__is_published_copy=scope.published), distinct=True
-            ),
+            action_count=_action_count(scope),
         )
         .order_by("name")
         .values(
@@ -259,12 +308,16 @@ def coverage(scope, axis):
     else:
         columns = list(Commitment.objects.order_by("position").values_list("code", "title"))
         key = "commitments__code"
-    cells = (
-        scope.actions()
-        .values_list("parliament_id", key)
-        .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
-        .order_by()
-    )
+    if scope.counts_every_action:
+        cells = scope.figures(axis).values_list("parliament_id", "key", "count", "best_rank")
+        cells = [(p, int(k) if axis == "objective" else k, n, b) for p, k, n, b in cells]
+    else:
+        cells = (
+            scope.actions()
+            .values_list("parliament_id", key)
+            .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
+            .order_by()
+        )
     grid = {}
     for parliament_id, column, n, best in cells:
         grid.setdefault(parliament_id, {})[column] = (n, RANK_TO_COMPLETION.get(best))
@@ -300,6 +353,32 @@ def acting_parliaments(actions):
         )
         for r in rows
     ]
+
+
+def acting_on(scope, axis, column):
+    """For the actions on one objective (axis "objective", column its number) or one
+    commitment ("commitment", its code): (acting_parliaments, completion_distribution)."""
+    if not scope.counts_every_action:
+        link = "objectives__number" if axis == "objective" else "commitments__code"
+        actions = scope.actions().filter(**{link: column})
+        return acting_parliaments(actions), completion_distribution(actions)
+    labels = dict(Completion.choices)
+    rows = (
+        scope.figures(axis, str(column))
+        .order_by("parliament__name")
+        .values_list("parliament__name", "parliament__iso2", "count", "best_rank")
+    )
+    per_parliament = [
+        (name, iso2, n, labels.get(RANK_TO_COMPLETION.get(best))) for name, iso2, n, best in rows
+    ]
+    counts = dict(
+        scope.figures(f"{axis}_completion", str(column))
+        .values_list("level")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    completion = [(value, label, counts.get(value, 0)) for value, label in Completion.choices]
+    return per_parliament, completion
 
 
 def ratifications_by_instrument(scope):

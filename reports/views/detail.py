@@ -12,11 +12,10 @@ from reports import charts, selectors
 from reports.views.base import COMPLETION_LABELS, DashboardView, Table, dashboard_filter
 
 
-def _acting_parts(actions):
-    """Per parliament and completion of `actions`, with their good practices (shared by the
-    objective and commitment pages)."""
-    per_parliament = selectors.acting_parliaments(actions)
-    completion = selectors.completion_distribution(actions)
+def _acting_parts(scope, axis, column, actions):
+    """Per parliament and completion of the actions on one objective or commitment
+    (`actions`), with their good practices (shared by the objective and commitment pages)."""
+    per_parliament, completion = selectors.acting_on(scope, axis, column)
     good_practices = actions.filter(is_good_practice=True)
     return {
         "per_parliament": per_parliament,
@@ -72,7 +71,7 @@ class ObjectiveView(DashboardView):
     def parts(self, context):
         scope, objective = context["scope"], context["objective"]
         actions = scope.actions().filter(objectives=objective)
-        parts = _acting_parts(actions)
+        parts = _acting_parts(scope, "objective", objective.number, actions)
         acting = {iso2 for _name, iso2, _n, _best in parts["per_parliament"]}
         statuses = [
             {**row, "acting": "yes" if row["iso2"] in acting else "no"}
@@ -104,7 +103,7 @@ class CommitmentView(DashboardView):
     def parts(self, context):
         scope, commitment = context["scope"], context["commitment"]
         actions = scope.actions().filter(commitments=commitment)
-        parts = _acting_parts(actions)
+        parts = _acting_parts(scope, "commitment", commitment.code, actions)
         parts["ratifications"] = [
             (name, iso2, code, COMPLETION_LABELS.get(level))
             for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(

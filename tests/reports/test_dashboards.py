@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from commitments.models import Commitment, Cycle, Objective
 from parliaments import services
 from parliaments.models import Action, Parliament, PlanOfAction
-from reports import selectors
+from reports import figures, selectors
 from tests.factories import ActionFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +206,10 @@ def _parliaments_with_data(count):
     Action.commitments.through.objects.bulk_create(
         Action.commitments.through(action=a, commitment=commitment) for a in actions
     )
+    # What committing these writes does: bulk inserts send no signals, so, like the scale
+    # generator, rebuild every parliament's figures (and those the fixture made dirty).
+    figures.figures_fresh()
+    figures.figures_rebuild()
 
 
 # (persona, url, queries measured on the first request after a change)
