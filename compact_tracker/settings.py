@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "parliaments.context_processors.roles",
             ],
+            # The ground floor is not an app: its template tags are named here.
+            "libraries": {"pagecache": "compact_tracker.templatetags.pagecache"},
         },
     },
 ]

@@ -8,10 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from compact_tracker import pagecache
-
-        pagecache.connect()
-
         from parliaments.models import OutboxMessage
         from parliaments.services.outbox import on_sent
         from reports.services import reminder_record_sent
