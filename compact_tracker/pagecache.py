@@ -82,8 +82,8 @@ def _new_version(previous=None, now=None):
     burst, the one a section's last good copy was computed under."""
     now = time.time() if now is None else now
     token = uuid.uuid4().hex
-    if previous is None:
-        return (token, now, now, None)
+    if previous is None:  # a first version, not a change: no burst
+        return (token, 0.0, 0.0, None)
     old_token, set_at, burst_start, base = previous
     if now - set_at <= STALE_SECONDS:
         return (token, now, burst_start, base)
