@@ -85,7 +85,7 @@ def queries(targets, creds):
     result = {}
     for target in targets:
         client = _client(target["persona"], creds)
-        pagecache.data_changed()  # as after any change: every cached page is stale
+        pagecache.bump()  # as after a reference change: every cached page is stale
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as cold:
             response = client.get(target["path"])

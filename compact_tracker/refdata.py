@@ -125,7 +125,7 @@ def sync_reference_rows(model, *, key, rows, fk=None, m2m=None):
     if to_update:
         model.objects.bulk_update(to_update, sorted(update_fields))
     if to_create or to_update:
-        pagecache.changed()  # bulk writes send no signal
+        pagecache.changed(pagecache.REFERENCE)  # bulk writes send no signal
     for obj, name, keys in m2m_writes:
         getattr(obj, name).set([m2m[name][k] for k in keys])
     return result

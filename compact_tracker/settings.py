@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "parliaments.context_processors.roles",
             ],
+            # The ground floor is not an app: its template tags are named here.
+            "libraries": {"pagecache": "compact_tracker.templatetags.pagecache"},
         },
     },
 ]
@@ -287,6 +289,9 @@ AXES_LOCKOUT_CALLABLE = "compact_tracker.security.lockout_response"
 # Password reset requests and wrong API tokens, counted in the cache (fail open, logged).
 PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")
 PASSWORD_RESET_RATE_PER_IP = env_rate("PASSWORD_RESET_RATE_PER_IP", "10/hour")
+# The model of personal API tokens (compact_tracker.api.TokenAuthentication), like
+# AUTH_USER_MODEL: the ground floor names it and imports no app.
+API_TOKEN_MODEL = "parliaments.ApiToken"  # noqa: S105 - a model name, not a secret
 API_BAD_TOKEN_RATE = env_rate("API_BAD_TOKEN_RATE", "20/hour")
 
 AUTH_PASSWORD_VALIDATORS = [

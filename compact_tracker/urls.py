@@ -3,12 +3,9 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from commitments.api import urls as commitments_api
 from compact_tracker import api_schema  # noqa: F401 - registers the token scheme
 from compact_tracker.api import json_error_view
 from compact_tracker.views import ApiGuideView, healthz, livez
-from parliaments.api import urls as parliaments_api
-from reports.api import urls as reports_api
 
 admin.site.site_header = _("Compact Tracker administration")
 admin.site.site_title = _("Compact Tracker")
@@ -27,10 +24,12 @@ urlpatterns = [
         r"^api/(?P<version>v1)/",
         include(
             (
+                # The apps' API routes, named in the one "api" namespace. By dotted
+                # path: the ground floor imports no app.
                 [
-                    *commitments_api.urlpatterns,
-                    *parliaments_api.urlpatterns,
-                    *reports_api.urlpatterns,
+                    path("", include("commitments.api.urls")),
+                    path("", include("parliaments.api.urls")),
+                    path("", include("reports.api.urls")),
                 ],
                 "api",
             ),

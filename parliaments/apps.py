@@ -2,7 +2,89 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _parliament_id(instance):
+    """The parliament a row belongs to, without a query when its parent is loaded."""
+    if getattr(instance, "parliament_id", None) is not None:
+        return instance.parliament_id
+    for parent in ("progress_update", "submission"):
+        if hasattr(type(instance), parent):
+            return getattr(instance, parent).parliament_id
+    return None
+
+
+def record_scopes(instance, **kwargs):
+    """A published copy changes what everyone sees; a draft only what the secretariat and
+    the parliament's own staff see."""
+    from compact_tracker import pagecache
+
+    if getattr(instance, "is_published_copy", False):
+        return {pagecache.PUBLISHED}
+    try:
+        parliament_id = _parliament_id(instance)
+    except Exception:  # the parent is gone (a cascade): be safe, everything is stale
+        return set(pagecache.ALL)
+    if parliament_id is None:
+        return set(pagecache.ALL)
+    return {pagecache.DRAFTS, pagecache.drafts_of(parliament_id)}
+
+
+def submission_scopes(instance, **kwargs):
+    """The public sees accepted submissions only: a submission changes public pages when
+    it is accepted, or when it was accepted when loaded (a resubmission, a deletion)."""
+    from compact_tracker import pagecache
+    from parliaments.models import Submission
+
+    scopes = record_scopes(instance)
+    accepted = Submission.Status.ACCEPTED
+    if accepted in (instance.status, getattr(instance, "_pagecache_loaded_status", None)):
+        scopes.add(pagecache.PUBLISHED)
+    return scopes
+
+
+def remember_loaded_status(sender, instance, **kwargs):
+    instance._pagecache_loaded_status = instance.__dict__.get("status")
+
+
+def action_link_scopes(instance, reverse=False, **kwargs):
+    """An action's objectives and commitments; from the objective's side (the admin), the
+    actions are not at hand: everything is stale."""
+    from compact_tracker import pagecache
+
+    return set(pagecache.ALL) if reverse else record_scopes(instance)
+
+
+def reference_scopes(instance, **kwargs):
+    from compact_tracker import pagecache
+
+    return set(pagecache.ALL)
+
+
 class ParliamentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "parliaments"
     verbose_name = _("Parliaments")
+
+    def ready(self):
+        from django.db.models.signals import post_init
+
+        from compact_tracker import pagecache
+        from parliaments.models import (
+            Action,
+            Evidence,
+            Parliament,
+            PlanOfAction,
+            ProgressUpdate,
+            Submission,
+            SubmissionComment,
+        )
+
+        # What empties the cached pages (compact_tracker.pagecache).
+        pagecache.watch(Parliament, reference_scopes)
+        for model in (PlanOfAction, Action, ProgressUpdate, Evidence, SubmissionComment):
+            pagecache.watch(model, record_scopes)
+        pagecache.watch(Submission, submission_scopes)
+        post_init.connect(
+            remember_loaded_status, sender=Submission, dispatch_uid="pagecache-submission-status"
+        )
+        for through in (Action.objectives.through, Action.commitments.through):
+            pagecache.watch_m2m(through, action_link_scopes)

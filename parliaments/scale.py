@@ -188,12 +188,12 @@ def generate(*, parliaments, actions_per_plan, updates_per_action, seed, progres
             writer.chunk(chosen[start : start + CHUNK])
             if progress:
                 progress(min(start + CHUNK, len(chosen)), len(chosen))
-    from compact_tracker.pagecache import data_changed
+    from compact_tracker import pagecache
     from reports.figures import figures_rebuild
 
     figures_rebuild()  # COPY sends no signals: the dashboards' figures, in a few queries
 
-    data_changed()  # bulk inserts send no signals: the dashboards' cached figures are stale
+    pagecache.changed()  # bulk inserts send no signals: every cached page is stale
     result.seconds = time.perf_counter() - started
     return result
 

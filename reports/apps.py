@@ -8,9 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from compact_tracker import pagecache
-
-        pagecache.connect()
         connect_figures()
 
         from parliaments.models import OutboxMessage

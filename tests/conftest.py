@@ -161,7 +161,7 @@ def _fresh_page_cache():
     version so no page cached by an earlier test is served (compact_tracker.pagecache)."""
     from compact_tracker import pagecache
 
-    pagecache.data_changed()
+    pagecache.bump()
 
 
 @pytest.fixture(autouse=True)

@@ -1159,7 +1159,7 @@ def test_every_surface_shows_the_figures_the_rows_give(
         Generator(SEED).build()
         app.conf.task_always_eager = False
         app.conf.task_default_queue = queue  # the reports, built by the worker
-        pagecache.data_changed()  # submission dates were set by queryset updates
+        pagecache.bump()  # submission dates were set by queryset updates
 
         cycle = Cycle.objects.get(code=REPORT_CYCLE)
         internal_of = next(

@@ -64,7 +64,10 @@ def action_set_good_practice(*, actor, action, value):
     Action.objects.filter(uid=action.uid).exclude(is_good_practice=value).update(
         is_good_practice=value, updated_at=timezone.now()
     )
-    pagecache.changed()  # a queryset update sends no signal
+    # A queryset update sends no signal; the star shows on the draft and the published copy.
+    pagecache.changed(
+        pagecache.PUBLISHED, pagecache.DRAFTS, pagecache.drafts_of(action.parliament_id)
+    )
     if copy is not None and copy.is_good_practice != value:
         PublicationChange.objects.create(
             kind=PublicationChange.Kind.ACTION,

@@ -61,12 +61,16 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
             }
 
         # The page's content is the same for all the parliament's staff: it is rendered
-        # once per data version and day (pagecache.section_key) and kept in the cache.
+        # once per version of the parliament's drafts (and the reference data) and day,
+        # and kept in the cache; another parliament's edits leave it as it is.
         names = ["next_cycle", "days_left", "days_overdue", "plan", "submissions", "table"]
         return super().get_context_data(
             parliament=parliament,
-            section_timeout=pagecache.TIMEOUT,
-            section_key=pagecache.section_key(self.request, f"workspace:{parliament.pk}"),
+            section=pagecache.Section(
+                self.request,
+                f"workspace:{parliament.pk}",
+                scopes={pagecache.drafts_of(parliament.pk)},
+            ),
             **pagecache.lazy_parts(parts, [*names, "activity"]),
             **kwargs,
         )

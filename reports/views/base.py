@@ -47,9 +47,10 @@ class DashboardView(TemplateView):
     """Base: the secretariat only (unless public); answers ?export= with a download.
 
     A page's figures, charts and tables come from `parts()`, named in `part_names`. They
-    reach the template as lazy values, and the template shows them inside a `{% cache %}`
-    section keyed by reports.pagecache.section_key: parts() runs only when that section is not
-    cached (the first view after a data change). Exports always compute."""
+    reach the template as lazy values, and the template shows them inside a
+    `{% pagesection section %}` (compact_tracker.pagecache.Section): parts() runs only when
+    that section is not cached (the first view after a change to the data it shows).
+    Exports always compute."""
 
     published = False
     secretariat_only = True
@@ -79,9 +80,17 @@ class DashboardView(TemplateView):
             "scope": scope,
             "published": self.published,
             "regions": Region.choices,
-            "section_timeout": pagecache.TIMEOUT,
-            "section_key": pagecache.section_key(self.request),
+            "section": pagecache.Section(self.request, scopes=self.cache_scopes(scope)),
         }
+
+    def cache_scopes(self, scope):
+        """What the page shows, so what empties its cached section: published data for the
+        public summary, one parliament's drafts for its page, everyone's drafts otherwise."""
+        if scope.published:
+            return {pagecache.PUBLISHED}
+        if scope.parliament is not None:
+            return {pagecache.drafts_of(scope.parliament.pk)}
+        return {pagecache.DRAFTS}
 
     def parts(self, context):
         """{name: value} for every name in part_names."""

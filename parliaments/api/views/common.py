@@ -1,7 +1,6 @@
 """What the API endpoints share: the write permission, list caching, versioned
 writes, and the shape of 409 and validation errors."""
 
-from django.core.cache import cache
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -60,22 +59,34 @@ def _plain(value):
 
 
 class CachedListMixin:
-    """A list page is serialised once per data version and kept in the cache
-    (compact_tracker.pagecache): any change to the data makes every cached page stale. The
+    """A list page is serialised once per version of the data its caller may see and kept
+    in the cache (compact_tracker.pagecache): published data for partners and the public,
+    plus their own parliament's drafts for its staff, every draft for the secretariat. The
     key holds the caller (visibility differs by person), the host (the paging links are
     absolute), the path and every query parameter."""
 
     def list(self, request, *args, **kwargs):
         caller = request.user.pk if request.user.is_authenticated else "anonymous"
-        key = "api:" + pagecache.section_key(
-            request, f"{self.basename}:{caller}:{request.get_host()}"
+        section = pagecache.Section(
+            request,
+            f"api:{self.basename}:{caller}:{request.get_host()}",
+            scopes=cache_scopes(request.user),
         )
-        data = cache.get(key)
-        if data is not None:
-            return Response(data)
-        response = super().list(request, *args, **kwargs)
-        cache.set(key, response.data, pagecache.TIMEOUT)
-        return response
+        return Response(
+            section.get_or_build(
+                lambda: super(CachedListMixin, self).list(request, *args, **kwargs).data
+            )
+        )
+
+
+def cache_scopes(user):
+    """The page-cache scopes of what `user` may read (parliaments.selectors._visible)."""
+    if permissions.is_secretariat(user):
+        return {pagecache.DRAFTS}
+    profile = permissions.profile_of(user)
+    if profile and profile.role in permissions.PARLIAMENT_ROLES:
+        return {pagecache.PUBLISHED, pagecache.drafts_of(profile.parliament_id)}
+    return {pagecache.PUBLISHED}
 
 
 class WritableMixin(JSONWritesMixin):

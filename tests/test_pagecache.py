@@ -1,0 +1,280 @@
+"""The page cache (compact_tracker.pagecache): what a page shows decides what empties it,
+one request rebuilds a missing section, and the ground floor imports no app."""
+
+import ast
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import Objective
+from compact_tracker import pagecache
+from parliaments import services
+from parliaments.models import Action, Submission
+from tests.reports.conftest import known  # noqa: F401 - the hand-built dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _client(username=None):
+    client = Client()
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _get(client, url):
+    """(number of queries, content) of one request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    content = response.content.decode()
+    if "<main" in content:  # the page's cached part (the header carries a fresh CSRF token)
+        content = content.split('id="main"')[1]
+    return len(queries), content
+
+
+@pytest.fixture
+def pages(known):  # noqa: F811
+    """Every cached page, warmed: {name: (client, url, queries of a cached view)}."""
+    clients = {
+        "anonymous": _client(),
+        "secretariat": known["client"],
+        "focal_ma": _client("focal.ma"),
+        "focal_mx": _client("focal.mx"),
+    }
+    urls = {
+        "public summary": ("anonymous", "/progress/"),
+        "public API actions": ("anonymous", "/api/v1/actions/"),
+        "public API submissions": ("anonymous", "/api/v1/submissions/"),
+        "overview": ("secretariat", "/dashboard/"),
+        "objective 7": ("secretariat", "/dashboard/objectives/7/"),
+        "Morocco's dashboard": ("secretariat", "/dashboard/parliaments/MA/"),
+        "Mexico's dashboard": ("secretariat", "/dashboard/parliaments/MX/"),
+        "Morocco's workspace": ("focal_ma", "/workspace/"),
+        "Mexico's workspace": ("focal_mx", "/workspace/"),
+        "Mexico's API actions": ("focal_mx", "/api/v1/actions/"),
+    }
+    warm = {}
+    for name, (persona, url) in urls.items():
+        client = clients[persona]
+        _get(client, url)
+        hit, content = _get(client, url)
+        warm[name] = (client, url, hit, content)
+    return warm
+
+
+def _recomputed(pages):
+    """{name: whether the page was computed again rather than served from the cache}."""
+    result = {}
+    for name, (client, url, hit, _content) in pages.items():
+        count, _now = _get(client, url)
+        result[name] = count > hit
+    return result
+
+
+def _draft_action(title):
+    return Action.objects.drafts().get(title=title)
+
+
+def test_a_draft_edit_in_morocco_leaves_public_pages_and_mexico_cached(pages):
+    action = _draft_action("MA complete")
+    services.action_update(
+        actor=get_user_model().objects.get(username="focal.ma"),
+        action=action,
+        expected_version=action.version,
+        title="MA complete, with hearings",
+    )
+    recomputed = _recomputed(pages)
+    assert recomputed == {
+        "public summary": False,
+        "public API actions": False,
+        "public API submissions": False,
+        "overview": True,
+        "objective 7": True,
+        "Morocco's dashboard": True,
+        "Mexico's dashboard": False,
+        "Morocco's workspace": True,
+        "Mexico's workspace": False,
+        "Mexico's API actions": False,
+    }
+    assert "MA complete, with hearings" in _get(*pages["Morocco's workspace"][:2])[1]
+    assert "MA complete, with hearings" in _get(*pages["Morocco's dashboard"][:2])[1]
+    assert "MA complete, with hearings" not in _get(*pages["public API actions"][:2])[1]
+
+
+def test_an_acceptance_shows_on_public_pages_at_once(pages, known):  # noqa: F811
+    submission = Submission.objects.get(parliament__iso2="MX")
+    focal_mx = get_user_model().objects.get(username="focal.mx")
+    services.submission_submit(actor=focal_mx, submission=submission)
+    # Sent, not yet accepted: nothing public changed.
+    assert _recomputed(pages)["public summary"] is False
+
+    services.submission_accept(actor=known["reviewer"], submission=submission)
+    recomputed = _recomputed(pages)
+    assert recomputed["public summary"] and recomputed["public API actions"]
+    assert recomputed["public API submissions"]
+    assert recomputed["Mexico's workspace"] and not recomputed["Morocco's workspace"]
+    before = re.findall(r'kpi-number">(\d+)<', pages["public summary"][3])
+    after = re.findall(r'kpi-number">(\d+)<', _get(*pages["public summary"][:2])[1])
+    assert before == ["1", "0", "179"] and after == ["1", "1", "178"]
+    assert "MX limited" in _get(*pages["public API actions"][:2])[1]
+
+
+def test_resubmitting_an_accepted_report_refreshes_public_pages(pages):
+    """The public counts accepted reports only: one sent again is no longer accepted."""
+    submission = Submission.objects.get(parliament__iso2="MA")
+    services.submission_submit(
+        actor=get_user_model().objects.get(username="focal.ma"), submission=submission
+    )
+    recomputed = _recomputed(pages)
+    assert recomputed["public summary"] and recomputed["public API submissions"]
+    assert not recomputed["Mexico's workspace"]
+
+
+def test_a_reference_edit_refreshes_every_page(pages):
+    objective = Objective.objects.get(number=7)
+    objective.title = objective.title + " (revised)"
+    objective.save()
+    assert all(_recomputed(pages).values())
+
+
+def test_starring_a_good_practice_refreshes_public_and_secretariat_pages(pages, known):  # noqa: F811
+    """The star is a queryset update, on the draft and its published copy."""
+    action = _draft_action("MA complete")
+    services.action_set_good_practice(actor=known["reviewer"], action=action, value=True)
+    recomputed = _recomputed(pages)
+    assert recomputed["public API actions"] and recomputed["objective 7"]
+    assert recomputed["Morocco's workspace"]
+    assert not recomputed["Mexico's workspace"]
+    assert '"is_good_practice":true' in _get(*pages["public API actions"][:2])[1]
+
+
+# --- One recomputation per change -----------------------------------------------------
+
+
+def _section(scopes, path="/single-flight/"):
+    return pagecache.Section(RequestFactory().get(path), "test", scopes=scopes)
+
+
+class Builder:
+    def __init__(self, value, seconds=0.0):
+        self.value, self.seconds, self.calls = value, seconds, 0
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        with self.lock:
+            self.calls += 1
+        time.sleep(self.seconds)
+        return self.value
+
+
+@pytest.mark.parametrize("scope", [pagecache.PUBLISHED, pagecache.DRAFTS])
+def test_concurrent_requests_for_a_missing_section_compute_it_once(scope):
+    pagecache.bump(scope)
+    build = Builder("fresh", seconds=0.3)
+    sections = [_section({scope}) for _ in range(5)]
+    results = [None] * len(sections)
+
+    def request(index):
+        results[index] = sections[index].get_or_build(build)
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(len(sections))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert build.calls == 1
+    assert results == ["fresh"] * 5
+
+
+def test_a_published_section_is_served_from_its_previous_version_while_one_rebuilds():
+    cache.delete("pagecache:version:published")  # no change made by an earlier test
+    assert _section({pagecache.PUBLISHED}).get_or_build(Builder("old")) == "old"
+    pagecache.bump(pagecache.PUBLISHED)
+    section = _section({pagecache.PUBLISHED})
+    cache.add(f"{section.key}:lock", 1, 10)  # another request is rebuilding it
+    build = Builder("new")
+    assert section.get_or_build(build) == "old"
+    assert build.calls == 0
+    # Not once the change is more than a few seconds old: then it waits, and computes.
+    assert not section.may_serve(section.tokens | {pagecache.PUBLISHED: "x"})
+    later = time.time() + pagecache.STALE_SECONDS + 1
+    old_tokens = cache.get(f"pagecache:last:{section.base}")[0]
+    assert section.may_serve(old_tokens)
+    assert not section.may_serve(old_tokens, now=later)
+
+
+def test_a_drafts_section_waits_for_the_rebuild_instead_of_showing_the_old_one():
+    """Drafts pages are read by the people who just changed them."""
+    assert _section({pagecache.DRAFTS}).get_or_build(Builder("old")) == "old"
+    pagecache.bump(pagecache.DRAFTS)
+    section = _section({pagecache.DRAFTS})
+    lock = f"{section.key}:lock"
+    cache.add(lock, 1, 10)
+
+    def other_request_finishes():
+        time.sleep(0.2)
+        cache.set(section.key, "new", 60)
+        cache.delete(lock)
+
+    threading.Thread(target=other_request_finishes).start()
+    build = Builder("computed here")
+    assert section.get_or_build(build) == "new"
+    assert build.calls == 0
+
+
+def test_a_rebuild_that_takes_too_long_is_not_waited_for_forever(monkeypatch):
+    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0.2)
+    pagecache.bump(pagecache.DRAFTS)
+    section = _section({pagecache.DRAFTS})
+    cache.add(f"{section.key}:lock", 1, 10)  # a rebuild that never finishes
+    build = Builder("computed here")
+    assert section.get_or_build(build) == "computed here"
+    assert build.calls == 1
+
+
+def test_with_the_cache_down_every_request_computes_at_once(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "compact_tracker.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.05, "BREAKER_SECONDS": 60},
+        }
+    }
+    build = Builder("computed")
+    started = time.monotonic()
+    for _ in range(3):
+        assert _section({pagecache.DRAFTS}).get_or_build(build) == "computed"
+    assert build.calls == 3
+    assert time.monotonic() - started < pagecache.WAIT_SECONDS
+
+
+# --- The ground floor ---------------------------------------------------------------
+
+APPS = {"parliaments", "commitments", "reports"}
+
+
+def test_the_ground_floor_imports_no_app():
+    """compact_tracker/ is imported by the apps and imports none of them: each app hands
+    down what it needs to know in its apps.py ready()."""
+    offenders = []
+    for path in sorted((ROOT / "compact_tracker").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[0] in APPS:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert offenders == []
