@@ -183,12 +183,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(settings):
-    """Security throttles count in the cache, which outlives a test (Redis in CI): each
-    test counts under its own key prefix, so earlier tests and runs do not throttle it."""
+def _fresh_rate_limits(settings, monkeypatch):
+    """Throttles count in the cache, which outlives a test (Redis in CI): each test counts
+    under its own keys, so the requests of earlier tests (the page fuzzer makes thousands
+    as the same anonymous address) and earlier runs do not throttle it. The security
+    throttles by their key prefix, DRF's API throttles by their cache key format."""
     import uuid
 
-    settings.RATE_LIMIT_KEY_PREFIX = f"rl-test-{uuid.uuid4().hex}"
+    from rest_framework.throttling import SimpleRateThrottle
+
+    run = uuid.uuid4().hex
+    settings.RATE_LIMIT_KEY_PREFIX = f"rl-test-{run}"
+    monkeypatch.setattr(SimpleRateThrottle, "cache_format", f"throttle-{run}-%(scope)s-%(ident)s")
 
 
 @pytest.fixture(autouse=True)
