@@ -4,6 +4,9 @@
     python bench/inproc.py queries TARGETS     queries per request (cold: first after a data
                                                change; warm: the next) and the
                                                raw SQL time of every query a page runs
+    python bench/inproc.py cold_after TARGETS  each page's first view after a draft edit and
+                                               after an acceptance (through the services)
+    python bench/inproc.py count_writes RUN    rows the load test's writes left, by kind
 
 Prints one JSON object on stdout.
 """
@@ -50,6 +53,49 @@ def _user(persona):
     return user
 
 
+# Editors of several parliaments write during the writes phase; MA stays the readers'.
+WRITER_PARLIAMENTS = 4
+WRITER_ACTIONS = 10
+
+
+def _staff(username, role, parliament):
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        Profile.objects.create(user=user, role=role, parliament=parliament)
+    return user
+
+
+def _writers():
+    """A token and some draft actions (id and version) for an editor of each of several
+    parliaments that have a current plan."""
+    from parliaments.models import Action
+
+    writers = []
+    parliaments = (
+        Parliament.objects.exclude(iso2="MA")
+        .filter(actions__is_published_copy=False)
+        .distinct()
+        .order_by("iso2")[:WRITER_PARLIAMENTS]
+    )
+    for parliament in parliaments:
+        editor = _staff(f"bench.editor.{parliament.iso2.lower()}", Role.EDITOR, parliament)
+        _token, key = api_token_create(user=editor, name="benchmark writes")
+        actions = Action.objects.drafts().filter(parliament=parliament).order_by("pk")
+        writers.append(
+            {
+                "parliament": parliament.iso2,
+                "token": key,
+                "actions": [
+                    {"uid": str(uid), "version": version}
+                    for uid, version in actions.values_list("uid", "version")[:WRITER_ACTIONS]
+                ],
+            }
+        )
+    return writers
+
+
 def prepare():
     sessions = {}
     for persona in ("secretariat", "editor"):
@@ -57,7 +103,23 @@ def prepare():
         client.force_login(_user(persona))
         sessions[persona] = client.cookies["sessionid"].value
     _token, key = api_token_create(user=_user("partner"), name="benchmark")
-    return {"sessions": sessions, "token": key}
+    writers = _writers()
+    # The load test's focal point submits for the first writer's parliament; the
+    # secretariat accepts.
+    focal = _staff(
+        "bench.focal",
+        Role.FOCAL_POINT,
+        Parliament.objects.get(iso2=writers[0]["parliament"]),
+    )
+    _token, focal_key = api_token_create(user=focal, name="benchmark")
+    _token, secretariat_key = api_token_create(user=_user("secretariat"), name="benchmark")
+    return {
+        "sessions": sessions,
+        "token": key,
+        "writers": writers,
+        "focal_token": focal_key,
+        "secretariat_token": secretariat_key,
+    }
 
 
 def _client(persona, creds):
@@ -112,6 +174,75 @@ def queries(targets, creds):
     return result
 
 
+def _first_views(targets, creds, change):
+    """Each page's first view in-process after `change()` (a real write through the
+    services, committed), each page after its own write."""
+    times = {}
+    for target in targets:
+        if target["name"] == "floor":
+            continue
+        client = _client(target["persona"], creds)
+        client.get(target["path"])  # warm
+        change()
+        started = time.perf_counter()
+        response = client.get(target["path"])
+        times[target["name"]] = round((time.perf_counter() - started) * 1000, 1)
+        if response.status_code != 200:
+            raise SystemExit(f"{target['path']} answered {response.status_code}")
+    return times
+
+
+def cold_after(targets, creds):
+    """The first view of every page after a draft edit (an editor of another parliament
+    saves an action) and after an acceptance (the secretariat accepts a report)."""
+    from commitments.models import Cycle
+    from parliaments import services
+    from parliaments.models import Action, Submission
+
+    writer = creds["writers"][0]
+    parliament = Parliament.objects.get(iso2=writer["parliament"])
+    editor = get_user_model().objects.get(username=f"bench.editor.{parliament.iso2.lower()}")
+    focal = get_user_model().objects.get(username="bench.focal")
+    secretariat = _user("secretariat")
+    edits = iter(range(10_000))
+
+    def draft_edit():
+        action = Action.objects.drafts().filter(parliament=parliament).order_by("pk").first()
+        services.action_update(
+            actor=editor,
+            action=action,
+            expected_version=action.version,
+            description=f"bench draft edit {next(edits)}",
+        )
+
+    cycle = Cycle.objects.get(code="2021-progress")
+
+    def acceptance():
+        submission = services.submission_for(parliament, cycle)
+        if submission.status != Submission.Status.SUBMITTED:
+            services.submission_submit(actor=focal, submission=submission)
+        submission.refresh_from_db()
+        services.submission_accept(actor=secretariat, submission=submission)
+
+    return {
+        "after_draft_edit_ms": _first_views(targets, creds, draft_edit),
+        "after_acceptance_ms": _first_views(targets, creds, acceptance),
+    }
+
+
+def count_writes(run):
+    """What the load test's writes (each marked with `run`) left in the database."""
+    from parliaments.models import Action, ProgressUpdate, SubmissionEvent
+
+    events = SubmissionEvent.objects.filter(text__contains=run)
+    return {
+        "action_edit": Action.history.filter(description__contains=run).count(),
+        "progress_update": ProgressUpdate.objects.drafts().filter(narrative__contains=run).count(),
+        "submit": events.filter(kind__in=["submitted", "resubmitted"]).count(),
+        "accept": events.filter(kind="accepted").count(),
+    }
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "prepare":
@@ -119,6 +250,11 @@ if __name__ == "__main__":
     elif command == "queries":
         payload = json.loads(Path(sys.argv[2]).read_text())
         output = queries(payload["targets"], payload["creds"])
+    elif command == "cold_after":
+        payload = json.loads(Path(sys.argv[2]).read_text())
+        output = cold_after(payload["targets"], payload["creds"])
+    elif command == "count_writes":
+        output = count_writes(sys.argv[2])
     else:
         raise SystemExit(f"unknown command {command!r}")
     sys.stdout.write(json.dumps(output) + "\n")

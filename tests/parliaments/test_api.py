@@ -404,6 +404,33 @@ def test_etag_and_conditional_get(api):
     assert client.get(f"/api/v1/actions/{api['published'].uid}/")["ETag"] != etag
 
 
+def test_a_cached_list_page_is_the_same_bytes_with_the_etag_of_its_body(api):
+    from hashlib import md5
+
+    client = api["clients"]["partner"]
+    for path in ("/api/v1/actions/?ordering=title", "/api/v1/actions/?format=csv&ordering=title"):
+        first, second = client.get(path), client.get(path)  # computed, then from the cache
+        assert first.content == second.content
+        assert first["Content-Type"] == second["Content-Type"]
+        assert second["ETag"] == f'"{md5(second.content).hexdigest()}"' == first["ETag"]
+        assert client.get(path, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+    plain = client.get("/api/v1/actions/?ordering=title")
+    assert plain["Content-Type"] == "application/json"
+    pretty = client.get("/api/v1/actions/?ordering=title", HTTP_ACCEPT="application/json; indent=2")
+    assert pretty.content != plain.content and pretty.json() == plain.json()
+
+
+def test_a_cached_list_page_shows_a_change_at_once(api):
+    client = api["clients"]["editor"]
+    before = client.get("/api/v1/actions/?ordering=title")
+    action = api["published"]
+    action.title = "Renamed for the cache test"
+    action.save()
+    after = client.get("/api/v1/actions/?ordering=title")
+    assert b"Renamed for the cache test" in after.content
+    assert after["ETag"] != before["ETag"]
+
+
 def test_anonymous_callers_are_throttled_harder_with_retry_after(api, monkeypatch):
     from compact_tracker.api import AnonThrottle, UserThrottle
 
