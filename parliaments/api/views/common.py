@@ -151,10 +151,3 @@ class WritableMixin(JSONWritesMixin):
             return int(version)
         except (TypeError, ValueError):
             raise serializers.ValidationError({"version": ["A whole number."]}) from None
-
-
-def _validation_detail(error):
-    """A Django ValidationError as DRF field errors (non-field ones under `detail`)."""
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"detail": error.messages}
