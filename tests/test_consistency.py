@@ -25,12 +25,10 @@ import csv
 import datetime
 import io
 import json
-import os
 import random
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -39,7 +37,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -60,6 +57,7 @@ from parliaments.models import (
     Submission,
 )
 from reports.models import Report
+from tests import workers
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1067,44 +1065,8 @@ def _plan_cell(adoption, status):
     return PLAN_CELL[adoption]
 
 
-def _test_database_url(connection):
-    settings_dict = connection.settings_dict
-    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
-    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
-
-
 def _start_worker(queue):
-    from django.db import connection
-
-    worker = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "compact_tracker",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": _test_database_url(connection),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = workers.worker(queue)
     lines = []
     threading.Thread(target=lambda: lines.extend(worker.stdout), daemon=True).start()
     return worker, lines

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import jsonschema
 import pypdf
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -24,6 +22,7 @@ from commitments.models import Cycle
 from parliaments.models import Parliament
 from reports import content, services
 from reports.models import Report
+from tests import workers
 from tests.factories import ActionFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -252,37 +251,9 @@ def test_french_report_uses_the_catalogue(known):
 def test_build_report_through_a_real_worker(reference_data, broker_url, shared_test_database):
     """`build_report --wait` against a real worker: the worker uses the same test
     database, so the report it builds is the one the command waits for."""
-    from django.db import connection
 
     queue = f"ct-reports-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(connection),
-        "CELERY_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "compact_tracker",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = workers.worker(queue, CELERY_QUEUE=queue)
     try:
         from reports import tasks
 
@@ -313,67 +284,12 @@ def test_build_report_through_a_real_worker(reference_data, broker_url, shared_t
     assert Report.objects.get().status == "succeeded"
 
 
-def _test_database_url(connection):
-    settings_dict = connection.settings_dict
-    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
-    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
-
-
 def _wait_ready(worker, timeout=60):
-    """Read the worker's log until it says it is ready (its output keeps draining in a
-    thread so the pipe never fills)."""
-    import threading
-    import time as clock
-
-    lines, ready = [], threading.Event()
-
-    def read():
-        for line in worker.stdout:
-            lines.append(line)
-            if "ready." in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(timeout):
-        pytest.fail("the worker did not start:\n" + "".join(lines[-30:]))
-    clock.sleep(0.5)
-    return lines
+    return workers.wait_ready(worker, timeout)
 
 
 def _worker(queue, **env):
-    from django.db import connection
-
-    environment = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(connection),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        **env,
-    }
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "compact_tracker",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=prefork",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    return workers.worker(queue, pool="prefork", **env)
 
 
 @pytest.mark.integration
