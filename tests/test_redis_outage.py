@@ -159,7 +159,7 @@ def test_writes_commit_and_pages_answer_while_redis_is_down_and_work_resumes_aft
 ):
     from django.db import connection
 
-    from tests.reports.test_cycle_reports import _test_database_url
+    from tests.workers import test_database_url
 
     redis_server = pointed_at
     editor = make_user("editor.ma", "editor", "MA")
@@ -177,7 +177,7 @@ def test_writes_commit_and_pages_answer_while_redis_is_down_and_work_resumes_aft
     env = {
         **os.environ,
         "REDIS_URL": redis_server.url,
-        "DATABASE_URL": _test_database_url(connection),
+        "DATABASE_URL": test_database_url(connection),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
     }
