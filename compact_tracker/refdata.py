@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 
 from compact_tracker import pagecache
 
 _MISSING = object()
+
+# Sent after sync_reference_rows created or updated rows of `sender` (bulk writes send no
+# model signals): an app that keeps something derived from them listens (reports: the
+# region totals follow the parliaments' regions and membership).
+rows_changed = Signal()
 
 
 class ReferenceDataModel(models.Model):
@@ -126,6 +132,7 @@ def sync_reference_rows(model, *, key, rows, fk=None, m2m=None):
         model.objects.bulk_update(to_update, sorted(update_fields))
     if to_create or to_update:
         pagecache.changed(pagecache.REFERENCE)  # bulk writes send no signal
+        rows_changed.send(sender=model)
     for obj, name, keys in m2m_writes:
         getattr(obj, name).set([m2m[name][k] for k in keys])
     return result

@@ -359,6 +359,12 @@ class Action(Publishable):
         indexes = [
             # Dashboards and lists: drafts or published copies of one parliament.
             models.Index(fields=["is_published_copy", "parliament"], name="action_copy_parliament"),
+            # An objective's or commitment's page lists its good practices (a few percent).
+            models.Index(
+                fields=["is_published_copy", "parliament"],
+                condition=models.Q(is_good_practice=True),
+                name="action_good_practice",
+            ),
         ]
         constraints = [
             *Publishable.Meta.constraints,

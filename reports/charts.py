@@ -202,7 +202,6 @@ def _world_map(legend, title, data):
 
 def heatmap(columns, rows, title, column_title):
     """Coverage: parliaments × columns, colour = best completion reached, text = count."""
-    title, column_title = str(title), str(column_title)
     data = [
         {
             "parliament": row["name"],
@@ -214,12 +213,22 @@ def heatmap(columns, rows, title, column_title):
         for (column, _label), (count, best) in zip(columns, row["cells"], strict=True)
         if count
     ]
+    spec = _heatmap(data, tuple(str(c) for c, _l in columns), str(title), str(column_title))
+    # The rows' order and the height vary with the page of parliaments shown: set on the
+    # filled copy, so the skeleton is built once per columns, titles and language.
+    spec["encoding"]["y"]["sort"] = [row["name"] for row in rows]
+    spec["height"] = max(120, 16 * len(rows))
+    return spec
+
+
+@_skeleton
+def _heatmap(columns, title, column_title, data):
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_rect()
         .encode(
-            x=alt.X("column:O", sort=[str(c) for c, _l in columns], title=column_title),
-            y=alt.Y("parliament:N", sort=[row["name"] for row in rows], title=None),
+            x=alt.X("column:O", sort=list(columns), title=column_title),
+            y=alt.Y("parliament:N", title=None),
             color=alt.Color(
                 "best:N",
                 scale=alt.Scale(
@@ -230,6 +239,6 @@ def heatmap(columns, rows, title, column_title):
             ),
             tooltip=["parliament:N", "column:O", "count:Q", "best:N"],
         )
-        .properties(width="container", height=max(120, 16 * len(rows)))
+        .properties(width="container", height=120)
     )
     return _config(chart).to_dict(validate=False)

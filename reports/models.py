@@ -183,6 +183,11 @@ class ParliamentFigure(models.Model):
         OBJECTIVE_COMPLETION = "objective_completion", _("actions by objective and completion")
         COMMITMENT_COMPLETION = "commitment_completion", _("actions by commitment and completion")
         QUARTER = "quarter", _("progress updates by quarter")
+        TOTAL = "total", _("actions")
+        OBJECTIVE_GOOD_PRACTICE = "objective_good_practice", _("good practices by objective")
+        COMMITMENT_GOOD_PRACTICE = "commitment_good_practice", _("good practices by commitment")
+        # key: a commitment's code; level: "<instrument code>:<completion>".
+        RATIFICATION = "ratification", _("ratification actions by commitment and instrument")
 
     parliament = models.ForeignKey(Parliament, on_delete=models.CASCADE, related_name="+")
     published = models.BooleanField()
@@ -208,6 +213,36 @@ class ParliamentFigure(models.Model):
 
     def __str__(self):
         return f"{self.parliament_id} {self.dimension} {self.key} {self.level}: {self.count}"
+
+
+class RegionFigure(models.Model):
+    """The figures of a region's IPU member parliaments added up (reports/figures.py keeps
+    them with the parliaments' own): the counts a dashboard of every parliament or of one
+    region sums, a few hundred rows whatever the number of parliaments. Counts only: the
+    best completion is a parliament's, read from its own figures."""
+
+    region = models.CharField(max_length=20, choices=Region.choices)
+    published = models.BooleanField()
+    dimension = models.CharField(max_length=24, choices=ParliamentFigure.Dimension.choices)
+    key = models.CharField(max_length=40)
+    level = models.CharField(max_length=20, blank=True, default="")
+    count = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("region figure")
+        verbose_name_plural = _("region figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "published", "dimension", "key", "level"],
+                name="one_region_figure_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["published", "dimension", "key"], name="region_figure_dimension"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.dimension} {self.key} {self.level}: {self.count}"
 
 
 class StaleFigures(models.Model):

@@ -110,6 +110,21 @@ class Scope:
         )
         return rows if key is None else rows.filter(key=key)
 
+    def totals(self, dimension, key=None):
+        """Counts of one dimension to add up over this scope's parliaments: the kept totals
+        of its region or of every region (a few hundred rows, whatever the number of
+        parliaments), or one parliament's own figures."""
+        if self.parliament is not None:
+            return self.figures(dimension, key)
+        from reports.figures import figures_fresh
+        from reports.models import RegionFigure
+
+        figures_fresh()
+        rows = RegionFigure.objects.filter(published=self.published, dimension=dimension)
+        if self.region:
+            rows = rows.filter(region=self.region)
+        return rows if key is None else rows.filter(key=key)
+
 
 COMPLETION_RANK_SQL = Case(
     *[When(completion=level, then=Value(rank)) for level, rank in COMPLETION_RANK.items()],
@@ -128,6 +143,7 @@ def _adopted_on(scope):
         scope.current_plans()
         .filter(parliament=OuterRef("pk"), adopted_on__isnull=False)
         .filter(status__in=[PlanOfAction.Status.ADOPTED, PlanOfAction.Status.UNDER_REVISION])
+        .order_by()  # one current plan: no sort (the model's ordering would add one)
         .values("adopted_on")[:1]
     )
 
@@ -149,7 +165,9 @@ def _first_submitted(scope, cycle):
     return Subquery(
         Submission.objects.filter(
             parliament=OuterRef("pk"), cycle=cycle, status__in=scope.submission_statuses
-        ).values("first_submitted_at")[:1]
+        )
+        .order_by()  # one submission per cycle: no join to sort by (the model's ordering)
+        .values("first_submitted_at")[:1]
     )
 
 
@@ -187,7 +205,7 @@ def sum_by(figures, choices):
 def completion_distribution(scope_or_actions):
     """By completion, for a Scope's actions or for a queryset of actions."""
     if isinstance(scope_or_actions, Scope) and scope_or_actions.counts_every_action:
-        return sum_by(scope_or_actions.figures("completion"), Completion.choices)
+        return sum_by(scope_or_actions.totals("completion"), Completion.choices)
     actions = (
         scope_or_actions.actions() if isinstance(scope_or_actions, Scope) else scope_or_actions
     )
@@ -196,14 +214,14 @@ def completion_distribution(scope_or_actions):
 
 def type_distribution(scope):
     if scope.counts_every_action:
-        return sum_by(scope.figures("type"), ActionType.choices)
+        return sum_by(scope.totals("type"), ActionType.choices)
     return count_by(scope.actions(), "action_type", ActionType.choices)
 
 
 def updates_per_quarter(scope):
     """[(quarter start date, count)], oldest first."""
     if scope.counts_every_action:
-        rows = scope.figures("quarter").values_list("key").annotate(n=Sum("count")).order_by("key")
+        rows = scope.totals("quarter").values_list("key").annotate(n=Sum("count")).order_by("key")
         return [(datetime.date.fromisoformat(key), n) for key, n in rows]
     rows = (
         scope.progress_updates()
@@ -245,14 +263,9 @@ def _action_count(scope):
     """Each parliament's actions (every one, whatever the cycle), from its kept figures."""
     from reports.models import ParliamentFigure
 
-    total = (
-        ParliamentFigure.objects.filter(
-            parliament=OuterRef("pk"), published=scope.published, dimension="completion"
-        )
-        .values("parliament")
-        .annotate(n=Sum("count"))
-        .values("n")
-    )
+    total = ParliamentFigure.objects.filter(
+        parliament=OuterRef("pk"), published=scope.published, dimension="total", key="", level=""
+    ).values("count")[:1]
     return Coalesce(Subquery(total, output_field=IntegerField()), 0)
 
 
@@ -264,7 +277,10 @@ def parliament_statuses(scope, deadline, progress_cycle):
         .annotate(
             adopted_on=_adopted_on(scope),
             plan_status=Subquery(
-                scope.current_plans().filter(parliament=OuterRef("pk")).values("status")[:1]
+                scope.current_plans()
+                .filter(parliament=OuterRef("pk"))
+                .order_by()
+                .values("status")[:1]
             ),
             first_report=_first_submitted(scope, progress_cycle)
             if progress_cycle
@@ -298,41 +314,80 @@ def parliament_statuses(scope, deadline, progress_cycle):
     return result
 
 
-def coverage(scope, axis):
+def coverage_columns(axis):
+    """[(column, label)]: the objectives' numbers or the commitments' codes, in order."""
+    if axis == "objective":
+        return list(Objective.objects.order_by("number").values_list("number", "short_label"))
+    return list(Commitment.objects.order_by("position").values_list("code", "title"))
+
+
+def coverage(scope, axis, parliaments=None):
     """Parliaments × objectives (axis="objective") or × commitments ("commitment"): per
     cell the number of actions and the best completion level reached. One query for the
-    cells; the parliaments with no action still appear, as empty rows."""
-    if axis == "objective":
-        columns = list(Objective.objects.order_by("number").values_list("number", "short_label"))
-        key = "objectives__number"
-    else:
-        columns = list(Commitment.objects.order_by("position").values_list("code", "title"))
-        key = "commitments__code"
+    cells; the parliaments with no action still appear, as empty rows. `parliaments`
+    ([(pk, iso2, name)], e.g. one page of them) limits the rows; all by name otherwise."""
+    columns = coverage_columns(axis)
+    if parliaments is None:
+        parliaments = list(scope.parliaments().order_by("name").values_list("pk", "iso2", "name"))
+    ids = [pk for pk, _iso2, _name in parliaments]
     if scope.counts_every_action:
-        cells = scope.figures(axis).values_list("parliament_id", "key", "count", "best_rank")
+        cells = scope.figures(axis).filter(parliament_id__in=ids)
+        cells = cells.values_list("parliament_id", "key", "count", "best_rank")
         cells = [(p, int(k) if axis == "objective" else k, n, b) for p, k, n, b in cells]
     else:
+        link = "objectives__number" if axis == "objective" else "commitments__code"
         cells = (
             scope.actions()
-            .values_list("parliament_id", key)
+            .filter(parliament_id__in=ids)
+            .values_list("parliament_id", link)
             .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
             .order_by()
         )
     grid = {}
     for parliament_id, column, n, best in cells:
         grid.setdefault(parliament_id, {})[column] = (n, RANK_TO_COMPLETION.get(best))
-    parliaments = list(scope.parliaments().order_by("name").values_list("pk", "iso2", "name"))
-    rows = [
-        {
-            "iso2": iso2,
-            "name": name,
-            "cells": [grid.get(pk, {}).get(column, (0, None)) for column, _label in columns],
-        }
-        for pk, iso2, name in parliaments
-    ]
-    for row in rows:
+    empty = (0, None)
+    rows = []
+    for pk, iso2, name in parliaments:
+        row_cells = grid.get(pk, {})
+        row = {"iso2": iso2, "name": name, "cells": [row_cells.get(c, empty) for c, _l in columns]}
         row["total"] = sum(n for n, _best in row["cells"])
+        rows.append(row)
     return columns, rows
+
+
+def coverage_order(scope, sort, descending=False):
+    """The scope's parliaments as [(pk, iso2, name)] in the matrices' order: by name, by
+    total actions ("total"), or by the actions on one objective (its number) or commitment
+    (its code), ties by name. The database sorts, from the kept figures (one small lookup
+    per parliament), so a page of the matrices reads the cells of its rows only."""
+    from reports.figures import figures_fresh
+    from reports.models import ParliamentFigure
+
+    figures_fresh()
+    parliaments = scope.parliaments()
+    if sort != "name":
+        if sort == "total":
+            dimension, key = "total", ""
+        elif sort.isdigit():
+            dimension, key = "objective", sort
+        else:
+            dimension, key = "commitment", sort
+        if not scope.counts_every_action:
+            return None
+        figure = ParliamentFigure.objects.filter(
+            parliament=OuterRef("pk"),
+            published=scope.published,
+            dimension=dimension,
+            key=key,
+            level="",
+        ).values("count")[:1]
+        value = Coalesce(Subquery(figure, output_field=IntegerField()), 0)
+        parliaments = parliaments.annotate(sort_value=value)
+        order = ["-sort_value", "-name"] if descending else ["sort_value", "name"]
+    else:
+        order = ["-name"] if descending else ["name"]
+    return parliaments.order_by(*order).values_list("pk", "iso2", "name")
 
 
 def acting_parliaments(actions):
@@ -372,7 +427,7 @@ def acting_on(scope, axis, column):
         (name, iso2, n, labels.get(RANK_TO_COMPLETION.get(best))) for name, iso2, n, best in rows
     ]
     counts = dict(
-        scope.figures(f"{axis}_completion", str(column))
+        scope.totals(f"{axis}_completion", str(column))
         .values_list("level")
         .annotate(n=Sum("count"))
         .order_by()
@@ -390,6 +445,39 @@ def ratifications_by_instrument(scope):
         .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
         .order_by("instrument__code", "parliament__name")
     )
+
+
+def ratifications_for(scope, commitment):
+    """[(parliament, ISO, instrument code, completion, actions)] for the ratification
+    actions on one commitment, by instrument then parliament: from the kept figures when
+    every action is counted, else from the actions."""
+    if scope.counts_every_action:
+        rows = (
+            scope.figures("ratification", commitment.code)
+            .values_list("parliament__name", "parliament__iso2", "level", "count")
+            .order_by("level", "parliament__name")
+        )
+        result = []
+        for name, iso2, level, n in rows:
+            instrument, completion = level.split(":", 1)
+            result.append((name, iso2, instrument, completion, n))
+        return sorted(result, key=lambda row: (row[2], row[0]))
+    rows = (
+        ratifications_by_instrument(scope)
+        .filter(commitments=commitment)
+        .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("instrument__code", "parliament__name", "completion")
+    )
+    return list(rows)
+
+
+def good_practice_count(scope, axis, column, actions):
+    """How many of `actions` (those on one objective or commitment) are good practices."""
+    if scope.counts_every_action:
+        total = scope.totals(f"{axis}_good_practice", str(column)).aggregate(n=Sum("count"))
+        return total["n"] or 0
+    return actions.filter(is_good_practice=True).count()
 
 
 def report_versions(report, queryset=None):

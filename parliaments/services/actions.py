@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from compact_tracker import pagecache
 from parliaments.models import Action, PublicationChange
 from parliaments.services.versions import _lock_and_merge, _lock_at_version, _save
+from parliaments.signals import rows_updated
 
 
 @transaction.atomic
@@ -68,6 +69,7 @@ def action_set_good_practice(*, actor, action, value):
     pagecache.changed(
         pagecache.PUBLISHED, pagecache.DRAFTS, pagecache.drafts_of(action.parliament_id)
     )
+    rows_updated.send(sender=Action, parliament_ids=[action.parliament_id])
     if copy is not None and copy.is_good_practice != value:
         PublicationChange.objects.create(
             kind=PublicationChange.Kind.ACTION,

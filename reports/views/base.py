@@ -7,6 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -41,6 +44,29 @@ class Table:
     @property
     def truncated(self):
         return len(self.rows) > self.limit
+
+    def body_html(self):
+        """The shown rows as <tr> elements, each value as the template would show it
+        (localized, escaped; None as a dash, booleans as yes or no). Built directly: 200
+        rows through the template engine take ~20 ms, most of a cold dashboard."""
+        words = {True: escape(_("yes")), False: escape(_("no"))}
+
+        def cell(value):
+            if value is None:
+                return "—"
+            if value is True or value is False:
+                return words[value]
+            return conditional_escape(localize(value))
+
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>"
+            for row in self.shown
+        )
+        if not rows:
+            rows = (
+                f'<tr><td colspan="{len(self.headers)}">{escape(_("Nothing to show."))}</td></tr>'
+            )
+        return mark_safe(rows)  # noqa: S308 - every value is escaped above
 
 
 class DashboardView(TemplateView):

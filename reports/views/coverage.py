@@ -2,10 +2,10 @@
 
 import json
 from html import escape
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -80,41 +80,80 @@ class CoverageView(DashboardView):
 
     def parts(self, context):
         scope, sort, direction = context["scope"], context["sort"], context["direction"]
-        tables, matrices, page = [], [], None
+        action_list = reverse("parliaments:action_list")  # once: a page has ~1,500 links
+        ordered = selectors.coverage_order(scope, sort, descending=direction == "desc")
+        if ordered is not None:
+            # The database sorts and pages; only the shown parliaments' cells are read.
+            page = Paginator(ordered, COVERAGE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+            shown = list(page.object_list)
+        matrices, tables = [], []
         for axis, title, column_title in (
             ("objective", _("Parliaments × GCM objectives"), _("Objective")),
             ("commitment", _("Parliaments × Rabat commitments"), _("Commitment")),
         ):
-            columns, rows = selectors.coverage(scope, axis)
-            rows = _sort_rows(rows, columns, sort, direction)
-            page = Paginator(rows, COVERAGE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+            if ordered is not None:
+                columns, rows = selectors.coverage(scope, axis, shown)
+            else:  # a cycle or dates: every row counted, then sorted and paged here
+                columns, rows = selectors.coverage(scope, axis)
+                rows = _sort_rows(rows, columns, sort, direction)
+                page = Paginator(rows, COVERAGE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+                rows = page.object_list
             table_id = f"table-coverage-{axis}s"  # as _table.html and _export.html write it
 
             def link(iso2, column, param=axis):
-                query = urlencode({"parliament": iso2, param: column})
-                return f"{reverse('parliaments:action_list')}?{query}"
+                return f"{action_list}?parliament={quote(iso2)}&{param}={quote(str(column))}"
 
             matrices.append(
                 {
                     "axis": axis,
                     "title": title,
                     "table_id": table_id,
-                    "html": coverage_table_html(table_id, columns, page.object_list, link),
-                    "chart": json.dumps(
-                        charts.heatmap(columns, page.object_list, title, column_title)
-                    ),
+                    "html": coverage_table_html(table_id, columns, rows, link),
+                    "chart": json.dumps(charts.heatmap(columns, rows, title, column_title)),
                     "columns": columns,
                 }
             )
-            tables.append(
-                Table(
-                    f"coverage-{axis}s",
-                    title,
-                    [_("Parliament"), "ISO"] + [str(c) for c, _l in columns] + [_("Total")],
-                    [
-                        [r["name"], r["iso2"]] + [n for n, _b in r["cells"]] + [r["total"]]
-                        for r in rows
-                    ],
-                )
-            )
+            tables.append(CoverageTable(scope, axis, title, sort, direction))
         return {"matrices": matrices, "tables": tables, "page": page}
+
+
+class CoverageTable(Table):
+    """A whole matrix, every parliament in the page's order: computed only when it is
+    downloaded (the page shows one page of rows, built above)."""
+
+    def __init__(self, scope, axis, title, sort, direction):
+        self.scope, self.axis, self.sort, self.direction = scope, axis, sort, direction
+        self._whole = None
+        super().__init__(f"coverage-{axis}s", title, None, None)
+
+    def _compute(self):
+        if self._whole is None:
+            descending = self.direction == "desc"
+            ordered = selectors.coverage_order(self.scope, self.sort, descending=descending)
+            if ordered is not None:
+                columns, rows = selectors.coverage(self.scope, self.axis, list(ordered))
+            else:
+                columns, rows = selectors.coverage(self.scope, self.axis)
+                rows = _sort_rows(rows, columns, self.sort, self.direction)
+            headers = [_("Parliament"), "ISO"] + [str(c) for c, _l in columns] + [_("Total")]
+            self._whole = (
+                headers,
+                [[r["name"], r["iso2"]] + [n for n, _b in r["cells"]] + [r["total"]] for r in rows],
+            )
+        return self._whole
+
+    @property
+    def headers(self):
+        return self._compute()[0]
+
+    @headers.setter
+    def headers(self, value):
+        pass  # computed with the rows
+
+    @property
+    def rows(self):
+        return self._compute()[1]
+
+    @rows.setter
+    def rows(self, value):
+        pass

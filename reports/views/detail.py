@@ -25,7 +25,7 @@ def _acting_parts(scope, axis, column, actions):
                 :GOOD_PRACTICES_SHOWN
             ]
         ),
-        "good_practice_count": good_practices.count(),
+        "good_practice_count": selectors.good_practice_count(scope, axis, column, actions),
         "charts": {
             "completion": json.dumps(
                 charts.category_bar(
@@ -105,16 +105,14 @@ class CommitmentView(DashboardView):
         actions = scope.actions().filter(commitments=commitment)
         parts = _acting_parts(scope, "commitment", commitment.code, actions)
         parts["ratifications"] = [
-            (name, iso2, code, COMPLETION_LABELS.get(level))
-            for name, iso2, code, level in selectors.ratifications_by_instrument(scope).filter(
-                commitments=commitment
-            )
+            (name, iso2, code, COMPLETION_LABELS.get(level), n)
+            for name, iso2, code, level, n in selectors.ratifications_for(scope, commitment)
         ]
         parts["tables"].append(
             Table(
                 "ratifications",
                 _("Ratification actions by instrument"),
-                [_("Parliament"), "ISO", _("Instrument"), _("Completion")],
+                [_("Parliament"), "ISO", _("Instrument"), _("Completion"), _("Actions")],
                 parts["ratifications"],
             )
         )
