@@ -194,7 +194,10 @@ def _first_views(targets, creds, change):
 
 def cold_after(targets, creds):
     """The first view of every page after a draft edit (an editor of another parliament
-    saves an action) and after an acceptance (the secretariat accepts a report)."""
+    saves an action) and after an acceptance (the secretariat accepts a report). Timed as
+    a recomputation: no page is served from its previous copy (pagecache.STALE_SECONDS),
+    which a reader who did not write would otherwise get for a few seconds."""
+    pagecache.STALE_SECONDS = 0
     from commitments.models import Cycle
     from parliaments import services
     from parliaments.models import Action, Submission

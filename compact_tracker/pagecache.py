@@ -22,12 +22,17 @@ inserts: the good-practice star, the reference-data loader, the scale-data gener
 transaction commits, so a page computed in between from uncommitted data is never served
 afterwards.
 
-One recomputation per change (single flight): when a section is missing, the first request
-takes a short lock and computes it. A page that shows published data only is served to the
-others from its previous version (kept as "last good") for at most STALE_SECONDS after the
-change; a page that shows drafts is read by the people who write them, so the others wait
-up to WAIT_SECONDS for the fresh one rather than see their change missing. Whoever finds
-neither computes it. With the cache down every request computes, as it did before caching.
+One recomputation per change. A section shown to many people (a public page, an API list,
+the secretariat's dashboards across parliaments) keeps its last copy; after a change that
+copy is served for at most STALE_SECONDS while one request recomputes it after its own
+response has been sent (at most one such refresh per section every REFRESH_SECONDS), so no
+reader waits for a recomputation and a burst of edits costs one, not one per edit. Two
+kinds of reader always see the fresh page: a parliament's staff on their own parliament's
+pages (scope drafts:<id>), and anyone who made a write in the last STALE_SECONDS (the
+middleware below marks them), so the secretariat sees its acceptance at once. When no copy
+young enough exists (the first view, or after a quiet spell), the first request computes
+it under a short lock and the others wait up to WAIT_SECONDS for it rather than compute it
+too. With the cache down every request computes, as it did before caching.
 
 The cache must be shared by all processes serving the app: settings use Redis whenever
 REDIS_URL is set (always in production), the per-process memory cache otherwise.
@@ -40,10 +45,11 @@ import time
 import uuid
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -58,11 +64,12 @@ DRAFTS = "drafts"
 # Everything: every section depends on the reference data.
 ALL = (REFERENCE,)
 
-# Single flight: how long a rebuild may hold its lock, how long after a change the previous
-# version of a published-only section may still be served, and how long a reader of a
-# drafts section waits for another request's rebuild before computing it itself.
+# Single flight: how long a rebuild may hold its lock; how old a shared section's last copy
+# may be and still be served while a fresh one is computed; how often, at most, a section
+# is refreshed after a response; how long a reader waits for another request's rebuild.
 LOCK_SECONDS = 10
-STALE_SECONDS = 5.0
+STALE_SECONDS = getattr(settings, "PAGECACHE_STALE_SECONDS", 5.0)
+REFRESH_SECONDS = 1.0
 WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.05
 
@@ -76,18 +83,9 @@ def _version_key(scope):
     return f"pagecache:version:{scope}"
 
 
-def _new_version(previous=None, now=None):
-    """(token, set at, burst start, base token). A burst is a run of changes less than
-    STALE_SECONDS apart (a save, then its commit); `base` is the token from before the
-    burst, the one a section's last good copy was computed under."""
-    now = time.time() if now is None else now
-    token = uuid.uuid4().hex
-    if previous is None:  # a first version, not a change: no burst
-        return (token, 0.0, 0.0, None)
-    old_token, set_at, burst_start, base = previous
-    if now - set_at <= STALE_SECONDS:
-        return (token, now, burst_start, base)
-    return (token, now, now, old_token)
+def _new_version():
+    """(token, set at): a new version of a scope."""
+    return (uuid.uuid4().hex, time.time())
 
 
 def versions(scopes):
@@ -110,8 +108,7 @@ def bump(*scopes):
     """Replace the versions of `scopes` now (no scopes: everything)."""
     keys = [_version_key(scope) for scope in set(scopes or ALL)]
     try:
-        old = cache.get_many(keys)
-        cache.set_many({key: _new_version(old.get(key)) for key in keys}, None)
+        cache.set_many({key: _new_version() for key in keys}, None)
     except Exception:  # runs on commit too: the write is already made, never fail it
         logger.warning("page cache: could not replace the versions", exc_info=True)
 
@@ -174,11 +171,21 @@ def watched_models():
 # --- Sections -------------------------------------------------------------------------
 
 
+def _writer_key(user_id):
+    return f"pagecache:wrote:{user_id}"
+
+
+def _http_request(request):
+    """The Django request behind a REST framework request."""
+    return getattr(request, "_request", request)
+
+
 class Section:
     """A page's cached section: its name, the request's path, query, language and day,
     and the scopes it shows. `key` changes whenever one of those scopes changes."""
 
     def __init__(self, request, name="", scopes=()):
+        self.request = _http_request(request)
         self.scopes = frozenset(scopes) | {REFERENCE}
         query = sorted((key, value) for key, values in request.GET.lists() for value in values)
         # The day, too: pages count days overdue and days waiting.
@@ -195,42 +202,46 @@ class Section:
         return f"pagecache:section:{self.base}:{self.version}"
 
     @property
-    def stale_ok(self):
-        """Published-only sections may be served a few seconds late; a drafts section is
-        read by the people who write the drafts, who must see their change."""
-        return not any(scope == DRAFTS or scope.startswith(DRAFTS + ":") for scope in self.scopes)
+    def last_key(self):
+        return f"pagecache:last:{self.base}"
 
-    def may_serve(self, tokens, now=None):
-        """Whether a copy computed under `tokens` may stand in while this version is
-        computed: published-only, and behind only by changes made in the last
-        STALE_SECONDS (computed under the tokens from just before them)."""
-        if not self.stale_ok or not tokens:
-            return False
-        now = time.time() if now is None else now
-        for scope, (token, _set_at, burst_start, base) in self.versions.items():
-            if tokens.get(scope) == token:
-                continue
-            if tokens.get(scope) != base or now - burst_start > STALE_SECONDS:
-                return False
-        return True
+    @property
+    def shared(self):
+        """Shown to many (public pages, API lists, the secretariat's pages across
+        parliaments), not one parliament's drafts, which its staff read as they write."""
+        return not any(scope.startswith(DRAFTS + ":") for scope in self.scopes)
+
+    def _user_id(self):
+        user = getattr(self.request, "user", None)
+        return user.pk if user is not None and user.is_authenticated else None
 
     def get_or_build(self, build):
-        """The section's cached value, or `build()`'s, computed by one request at a time."""
-        value = cache.get(self.key)
+        """The section's cached value, or `build()`'s: see the module's docstring."""
+        user_id = self._user_id()
+        keys = [self.key, self.last_key] + ([_writer_key(user_id)] if user_id else [])
+        found = cache.get_many(keys)
+        value = found.get(self.key)
         if value is not None:
             return value
-        lock_key, last_key = f"{self.key}:lock", f"pagecache:last:{self.base}"
+        last = found.get(self.last_key)
+        if (
+            self.shared
+            and not found.get(_writer_key(user_id))
+            and isinstance(last, tuple)
+            and len(last) == 3
+            and time.time() - last[1] <= STALE_SECONDS
+        ):
+            if cache.add(f"pagecache:refresh:{self.base}", 1, REFRESH_SECONDS):
+                after_response(self.request, partial(self._refresh, build))
+            return last[2]
+        lock_key = f"{self.key}:lock"
         if cache.add(lock_key, 1, LOCK_SECONDS):
             try:
-                return self._build_and_keep(build, last_key)
+                return self._build_and_keep(build)
             finally:
                 cache.delete(lock_key)
         # Another request is computing it, or the cache does not answer (then no lock is
         # seen below, and this request computes at once).
-        if self.stale_ok:
-            last = cache.get(last_key)
-            if last is not None and self.may_serve(last[0]):
-                return last[1]
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline and cache.get(lock_key):
             time.sleep(POLL_SECONDS)
@@ -240,12 +251,72 @@ class Section:
         value = cache.get(self.key)
         if value is not None:
             return value
-        return self._build_and_keep(build, last_key)
+        return self._build_and_keep(build)
 
-    def _build_and_keep(self, build, last_key):
+    def _refresh(self, build):
+        if cache.get(self.key) is None:
+            self._build_and_keep(build)
+
+    def _build_and_keep(self, build):
+        started = time.time()
         value = build()
-        cache.set_many({self.key: value, last_key: (self.tokens, value)}, TIMEOUT)
+        cache.set_many({self.key: value, self.last_key: (self.tokens, started, value)}, TIMEOUT)
         return value
+
+
+# --- After the response ---------------------------------------------------------------
+
+
+def after_response(request, work):
+    """Run `work()` once the response has been sent (PageCacheMiddleware), in the language
+    and time zone of the request; without the middleware, not at all (the copy it would
+    refresh expires instead)."""
+    pending = getattr(request, "_pagecache_after", None)
+    if pending is None:
+        return
+    pending.append(
+        partial(_in_request_locale, get_language(), timezone.get_current_timezone(), work)
+    )
+
+
+def _in_request_locale(language, zone, work):
+    with translation.override(language), timezone.override(zone):
+        work()
+
+
+def _run_after(pending):
+    for work in pending:
+        try:
+            work()
+        except Exception:  # the response is sent: log, never raise into the server
+            logger.warning("page cache: a refresh after the response failed", exc_info=True)
+
+
+class PageCacheMiddleware:
+    """Runs the refreshes a request scheduled (after_response) when its response has been
+    sent and closed, and marks anyone whose write succeeded as a recent writer, who then
+    sees fresh pages for STALE_SECONDS. Goes after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._pagecache_after = []
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                try:
+                    cache.set(_writer_key(user.pk), 1, int(STALE_SECONDS) + 1)
+                except Exception:
+                    logger.warning("page cache: could not mark a writer", exc_info=True)
+        if request._pagecache_after:
+            # Run by response.close(), which the server calls once the body is sent.
+            response._resource_closers.append(partial(_run_after, request._pagecache_after))
+        return response
+
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
 def lazy_parts(build, names):

@@ -156,11 +156,14 @@ def _run_celery_tasks_in_process(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_page_cache():
+def _fresh_page_cache(monkeypatch):
     """Each test's data is rolled back without signals: start every test with a new data
-    version so no page cached by an earlier test is served (compact_tracker.pagecache)."""
+    version so no page cached by an earlier test is served (compact_tracker.pagecache).
+    Tests see every change at once: no shared section is served from its previous copy
+    (tests/test_pagecache.py turns that back on where it tests it)."""
     from compact_tracker import pagecache
 
+    monkeypatch.setattr(pagecache, "STALE_SECONDS", 0)
     pagecache.bump()
 
 
