@@ -1,6 +1,7 @@
 """Project-wide API glue: pagination, the one error shape, token authentication and the
 throttles. Endpoints live in each app's `api/` package."""
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -21,7 +23,12 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
 from compact_tracker.safe_export import neutralise_row
-from compact_tracker.security import client_ip, rate_limit_exceeded, rate_limit_hit
+from compact_tracker.security import (
+    client_ip,
+    parse_rate,
+    rate_limit_hit,
+    rate_limit_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,12 +124,48 @@ def new_token_key():
     return secrets.token_urlsafe(32)
 
 
+# A token's holder is read from the database once a minute at most, not on every request:
+# the cache keeps (user, token id, last used) per key hash. Revoking a token, or saving its
+# holder's account or profile, forgets the holder's entries at once (forget_tokens_of,
+# called by the token service and the app's signals); the minute bounds anything else.
+TOKEN_CACHE_SECONDS = 60
+_token_user_loaded = []
+
+
+def on_token_user_loaded(prepare):
+    """`prepare(user)` runs on a token's holder before it is cached, e.g. to load what
+    every API request reads of it (the app's profile), so that is cached along."""
+    _token_user_loaded.append(prepare)
+
+
+def _token_cache_key(key_hash):
+    return f"api:token:{key_hash}"
+
+
+def forget_token(key_hash):
+    try:
+        cache.delete(_token_cache_key(key_hash))
+    except Exception:
+        logger.warning("API: could not forget a cached token")
+
+
+def forget_tokens_of(user_id):
+    """Drop the cached holders of `user_id`'s tokens (revoked, deactivated, role changed)."""
+    ApiToken = django_apps.get_model(settings.API_TOKEN_MODEL)  # noqa: N806
+    hashes = ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
+    try:
+        cache.delete_many([_token_cache_key(key_hash) for key_hash in hashes])
+    except Exception:
+        logger.warning("API: could not forget the cached tokens of user %s", user_id)
+
+
 class TokenAuthentication(BaseAuthentication):
     """`Authorization: Token <key>` with a personal token that has not been revoked.
 
     Keys are random, not passwords, but guessing is throttled anyway: an address that sent
     `API_BAD_TOKEN_RATE` wrong tokens gets 429 for every token, right or wrong, until the
-    window ends (authentication runs before DRF's throttles, so they would not see it)."""
+    window ends (authentication runs before DRF's throttles, so they would not see it).
+    The guess count and the cached holder are read in one cache round trip."""
 
     keyword = "Token"
 
@@ -131,35 +174,59 @@ class TokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
         address = client_ip(request)
-        if rate_limit_exceeded("bad-token", address, settings.API_BAD_TOKEN_RATE):
+        key_hash = None
+        if len(parts) == 2:
+            with contextlib.suppress(UnicodeError):
+                key_hash = hash_key(parts[1].decode())
+        guesses_key = rate_limit_key("bad-token", address, settings.API_BAD_TOKEN_RATE)
+        keys = [guesses_key] + ([_token_cache_key(key_hash)] if key_hash else [])
+        try:
+            found = cache.get_many(keys)
+        except Exception:  # fail open for the count, as rate_limit_count does
+            found = {}
+        limit, _seconds = parse_rate(settings.API_BAD_TOKEN_RATE)
+        if found.get(guesses_key, 0) >= limit:
             raise exceptions.Throttled(detail="Too many invalid tokens from your address.")
         try:
-            return self._authenticate(parts)
+            if len(parts) != 2:
+                message = "Send the header as: Authorization: Token <key>."
+                raise exceptions.AuthenticationFailed(message)
+            if key_hash is None:
+                raise exceptions.AuthenticationFailed("Invalid token.")
+            return self._authenticate(key_hash, found.get(_token_cache_key(key_hash)))
         except exceptions.AuthenticationFailed:
             rate_limit_hit("bad-token", address, settings.API_BAD_TOKEN_RATE)
             raise
 
-    def _authenticate(self, parts):
+    def _authenticate(self, key_hash, cached):
         # The token model belongs to an app; the ground floor knows it by name only.
         ApiToken = django_apps.get_model(settings.API_TOKEN_MODEL)  # noqa: N806
 
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>.")
-        try:
-            key = parts[1].decode()
-        except UnicodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
+        if cached is not None:
+            user, token_id, last_used_at = cached
+        else:
+            token = (
+                ApiToken.objects.select_related("user")
+                .filter(key_hash=key_hash, revoked_at__isnull=True)
+                .first()
+            )
+            if token is None or not token.user.is_active:
+                raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            user, token_id, last_used_at = token.user, token.pk, token.last_used_at
+            for prepare in _token_user_loaded:
+                prepare(user)
+        if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+            last_used_at = now
+            cached = None
+        if cached is None:
+            try:
+                entry = (user, token_id, last_used_at)
+                cache.set(_token_cache_key(key_hash), entry, TOKEN_CACHE_SECONDS)
+            except Exception:
+                logger.warning("API: could not cache a token's holder")
+        return user, ApiToken(pk=token_id, user=user, key_hash=key_hash, last_used_at=last_used_at)
 
     def authenticate_header(self, request):
         return self.keyword

@@ -54,6 +54,13 @@ def _window(seconds):
     return math.floor(time.time() / seconds)
 
 
+def rate_limit_key(scope, ident, rate):
+    """The cache key counting `ident`'s hits in the current window of `rate` (to read it
+    together with other keys)."""
+    _limit, seconds = parse_rate(rate)
+    return _key(scope, ident, _window(seconds))
+
+
 def rate_limit_count(scope, ident, rate):
     """How many hits `ident` has made in the current window of `rate`; 0 when the cache
     does not answer (security throttles fail open, and say so in the log)."""

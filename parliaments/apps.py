@@ -59,24 +59,55 @@ def reference_scopes(instance, **kwargs):
     return set(pagecache.ALL)
 
 
+def forget_cached_tokens(sender, instance, **kwargs):
+    """A token's holder is cached for the API (compact_tracker.api): a change to the
+    account, its profile or its tokens forgets it at once."""
+    from django.contrib.auth import get_user_model
+
+    from compact_tracker import api
+    from parliaments.models import ApiToken
+
+    if isinstance(instance, ApiToken):
+        api.forget_token(instance.key_hash)
+    else:
+        api.forget_tokens_of(
+            instance.pk if isinstance(instance, get_user_model()) else instance.user_id
+        )
+
+
 class ParliamentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "parliaments"
     verbose_name = _("Parliaments")
 
     def ready(self):
-        from django.db.models.signals import post_init
+        # The API caches a token's holder with its profile (compact_tracker.api).
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
-        from compact_tracker import pagecache
+        from compact_tracker import api, pagecache
+        from parliaments import permissions
         from parliaments.models import (
             Action,
+            ApiToken,
             Evidence,
             Parliament,
             PlanOfAction,
+            Profile,
             ProgressUpdate,
             Submission,
             SubmissionComment,
         )
+
+        api.on_token_user_loaded(permissions.profile_of)
+        for model in (get_user_model(), Profile, ApiToken):
+            # Before a deletion too: the cascade takes the tokens, and with them their keys.
+            for signal in (post_save, pre_delete, post_delete):
+                signal.connect(
+                    forget_cached_tokens,
+                    sender=model,
+                    dispatch_uid=f"api-tokens-{id(signal)}-{model.__name__}",
+                )
 
         # What empties the cached pages (compact_tracker.pagecache).
         pagecache.watch(Parliament, reference_scopes)

@@ -30,4 +30,10 @@ def api_token_revoke(*, user, token_id):
     updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if updated:
+        from compact_tracker.api import forget_tokens_of
+
+        # A queryset update sends no signal: the cached holder goes now, not in a minute.
+        transaction.on_commit(lambda: forget_tokens_of(user.pk))
+        forget_tokens_of(user.pk)
     return bool(updated)

@@ -571,6 +571,41 @@ def test_tokens_are_created_and_revoked_by_their_owner(api):
     assert token_client_.get("/api/v1/actions/").status_code == 401
 
 
+def test_a_tokens_holder_is_read_once_and_forgotten_when_the_account_changes(api):
+    """The API reads a token's holder and profile from the cache after the first request
+    (no query); deactivating the account, changing its role or deleting it takes effect
+    on the next request, not when the cached entry would have expired."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parliaments.models import Profile
+
+    partner = api["clients"]["partner"]
+    assert partner.get("/api/v1/actions/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert partner.get("/api/v1/actions/").status_code == 200
+    assert not [q for q in queries.captured_queries if "apitoken" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "parliaments_profile" in q["sql"]]
+
+    # A role change: the partner becomes Morocco's editor and sees its drafts at once.
+    titles = lambda client: {a["title"] for a in client.get("/api/v1/actions/").json()["results"]}  # noqa: E731
+    assert "Draft inquiry" not in titles(partner)
+    profile = Profile.objects.get(user=api["users"]["partner"])
+    profile.role, profile.parliament = "editor", api["published"].parliament
+    profile.save()
+    assert "Draft inquiry" in titles(partner)
+
+    user = api["users"]["partner"]
+    user.is_active = False
+    user.save()
+    assert partner.get("/api/v1/actions/").status_code == 401
+
+    editor = api["clients"]["editor"]
+    assert editor.get("/api/v1/actions/").status_code == 200
+    api["users"]["editor"].delete()
+    assert editor.get("/api/v1/actions/").status_code == 401
+
+
 def test_create_api_token_command_prints_a_working_token(api):
     import io
 
