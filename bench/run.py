@@ -78,6 +78,8 @@ TARGETS = [
     ),
 ]
 SEED = 2018
+# As the Dockerfile and docker-compose.yml serve it.
+GUNICORN_WORKERS = 3
 
 
 def log(message):
@@ -233,7 +235,7 @@ class Scale:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(GUNICORN_WORKERS),
                 "--no-control-socket",
                 "--log-level",
                 "warning",
@@ -788,7 +790,7 @@ def markdown(results, checks):
         f"Measured {results['finished']} by `make bench` on {results['machine']['cpu']}, "
         f"{results['machine']['cores']} cores, {results['machine']['memory']} "
         f"({results['machine']['os']}, Python {results['machine']['python']}, "
-        f"{results.get('postgresql', 'PostgreSQL')}). The app runs under gunicorn with 2 sync "
+        f"{results.get('postgresql', 'PostgreSQL')}). The app runs under gunicorn with {GUNICORN_WORKERS} sync "
         "workers, DEBUG off, Redis cache; latency is measured by one client, one request at a "
         f"time, {results['requests']} requests per page after {results['warmup']} warm-up "
         "requests; both scales are served at once and every request of both is taken in "
