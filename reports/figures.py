@@ -170,7 +170,7 @@ def figures_rebuild(parliament_ids=None):
             batch_size=5000,
         )
         if ids is None:
-            _regroup_regions(computed)
+            regions_regroup()
         else:
             _add_to_regions(ids, before, computed)
         if stale.exists():
@@ -197,33 +197,9 @@ def _member_regions(parliament_ids=None):
     return dict(members.values_list("pk", "region"))
 
 
-def regions_expected(computed=None):
-    """The region totals the parliaments' rows give."""
-    return _by_region(_computed() if computed is None else computed, _member_regions())
-
-
-def _regroup_regions(computed=None):
-    """Replace every region total with the sum of the parliaments' figures: after a full
-    rebuild, or when a parliament changed region or membership."""
-    from reports.models import RegionFigure
-
-    totals = regions_expected(computed)
-    RegionFigure.objects.all().delete()
-    RegionFigure.objects.bulk_create(
-        [
-            RegionFigure(
-                region=region,
-                published=published,
-                dimension=dimension,
-                key=key,
-                level=level,
-                count=count,
-            )
-            for (region, published, dimension, key, level), count in totals.items()
-            if count
-        ],
-        batch_size=5000,
-    )
+def regions_expected(computed):
+    """The region totals that parliaments' figures (as _computed gives them) add up to."""
+    return _by_region(computed, _member_regions())
 
 
 def regions_regroup():

@@ -31,11 +31,19 @@ TABLE_ROWS_SHOWN = 200
 
 
 class Table:
-    """A named table shown on a page (its first `limit` rows) and downloadable (whole)."""
+    """A named table shown on a page (its first `limit` rows) and downloadable (whole).
+    `rows` may be a function giving them, called on first use: a table that the page
+    does not show whole (the coverage matrices) is then computed only when downloaded."""
 
     def __init__(self, name, title, headers, rows, limit=TABLE_ROWS_SHOWN):
-        self.name, self.title, self.headers, self.rows = name, title, headers, rows
+        self.name, self.title, self.headers, self._rows = name, title, headers, rows
         self.limit = limit
+
+    @property
+    def rows(self):
+        if callable(self._rows):
+            self._rows = self._rows()
+        return self._rows
 
     @property
     def shown(self):

@@ -1,6 +1,7 @@
 """The coverage matrices: parliaments × GCM objectives and × Rabat commitments."""
 
 import json
+from functools import partial
 from html import escape
 from urllib.parse import quote
 
@@ -113,47 +114,23 @@ class CoverageView(DashboardView):
                     "columns": columns,
                 }
             )
-            tables.append(CoverageTable(scope, axis, title, sort, direction))
+            tables.append(
+                Table(
+                    f"coverage-{axis}s",
+                    title,
+                    [_("Parliament"), "ISO"] + [str(c) for c, _l in columns] + [_("Total")],
+                    partial(_whole_matrix, scope, axis, sort, direction),
+                )
+            )
         return {"matrices": matrices, "tables": tables, "page": page}
 
 
-class CoverageTable(Table):
-    """A whole matrix, every parliament in the page's order: computed only when it is
-    downloaded (the page shows one page of rows, built above)."""
-
-    def __init__(self, scope, axis, title, sort, direction):
-        self.scope, self.axis, self.sort, self.direction = scope, axis, sort, direction
-        self._whole = None
-        super().__init__(f"coverage-{axis}s", title, None, None)
-
-    def _compute(self):
-        if self._whole is None:
-            descending = self.direction == "desc"
-            ordered = selectors.coverage_order(self.scope, self.sort, descending=descending)
-            if ordered is not None:
-                columns, rows = selectors.coverage(self.scope, self.axis, list(ordered))
-            else:
-                columns, rows = selectors.coverage(self.scope, self.axis)
-                rows = _sort_rows(rows, columns, self.sort, self.direction)
-            headers = [_("Parliament"), "ISO"] + [str(c) for c, _l in columns] + [_("Total")]
-            self._whole = (
-                headers,
-                [[r["name"], r["iso2"]] + [n for n, _b in r["cells"]] + [r["total"]] for r in rows],
-            )
-        return self._whole
-
-    @property
-    def headers(self):
-        return self._compute()[0]
-
-    @headers.setter
-    def headers(self, value):
-        pass  # computed with the rows
-
-    @property
-    def rows(self):
-        return self._compute()[1]
-
-    @rows.setter
-    def rows(self, value):
-        pass
+def _whole_matrix(scope, axis, sort, direction):
+    """Every parliament's row of one matrix, in the page's order (for its download)."""
+    ordered = selectors.coverage_order(scope, sort, descending=direction == "desc")
+    if ordered is not None:
+        columns, rows = selectors.coverage(scope, axis, list(ordered))
+    else:
+        columns, rows = selectors.coverage(scope, axis)
+        rows = _sort_rows(rows, columns, sort, direction)
+    return [[r["name"], r["iso2"]] + [n for n, _b in r["cells"]] + [r["total"]] for r in rows]
