@@ -356,11 +356,12 @@ def coverage(scope, axis, parliaments=None):
     return columns, rows
 
 
-def coverage_order(scope, sort, descending=False):
+def coverage_order(scope, sort, descending=False, axis="objective"):
     """The scope's parliaments as [(pk, iso2, name)] in the matrices' order: by name, by
-    total actions ("total"), or by the actions on one objective (its number) or commitment
-    (its code), ties by name. The database sorts, from the kept figures (one small lookup
-    per parliament), so a page of the matrices reads the cells of its rows only."""
+    the Total column of the `axis` matrix ("total": the sum of its cells), or by the
+    actions on one objective (its number) or commitment (its code), ties by name. The
+    database sorts, from the kept figures (an index lookup per parliament), so a page of
+    the matrices reads the cells of its rows only."""
     from reports.figures import figures_fresh
     from reports.models import ParliamentFigure
 
@@ -368,7 +369,7 @@ def coverage_order(scope, sort, descending=False):
     parliaments = scope.parliaments()
     if sort != "name":
         if sort == "total":
-            dimension, key = "total", ""
+            dimension, key = axis, None
         elif sort.isdigit():
             dimension, key = "objective", sort
         else:
@@ -376,12 +377,12 @@ def coverage_order(scope, sort, descending=False):
         if not scope.counts_every_action:
             return None
         figure = ParliamentFigure.objects.filter(
-            parliament=OuterRef("pk"),
-            published=scope.published,
-            dimension=dimension,
-            key=key,
-            level="",
-        ).values("count")[:1]
+            parliament=OuterRef("pk"), published=scope.published, dimension=dimension
+        )
+        if key is None:  # the sum of the row's cells
+            figure = figure.values("parliament").annotate(n=Sum("count")).values("n")
+        else:
+            figure = figure.filter(key=key, level="").values("count")[:1]
         value = Coalesce(Subquery(figure, output_field=IntegerField()), 0)
         parliaments = parliaments.annotate(sort_value=value)
         order = ["-sort_value", "-name"] if descending else ["sort_value", "name"]

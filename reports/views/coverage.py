@@ -82,7 +82,8 @@ class CoverageView(DashboardView):
     def parts(self, context):
         scope, sort, direction = context["scope"], context["sort"], context["direction"]
         action_list = reverse("parliaments:action_list")  # once: a page has ~1,500 links
-        ordered = selectors.coverage_order(scope, sort, descending=direction == "desc")
+        descending = direction == "desc"
+        ordered = selectors.coverage_order(scope, sort, descending)
         if ordered is not None:
             # The database sorts and pages; only the shown parliaments' cells are read.
             page = Paginator(ordered, COVERAGE_PAGE_SIZE).get_page(self.request.GET.get("page"))
@@ -92,6 +93,10 @@ class CoverageView(DashboardView):
             ("objective", _("Parliaments × GCM objectives"), _("Objective")),
             ("commitment", _("Parliaments × Rabat commitments"), _("Commitment")),
         ):
+            if ordered is not None and sort == "total" and axis == "commitment":
+                # Each matrix in the order of its own Total column, on the same page.
+                ordered = selectors.coverage_order(scope, sort, descending, axis=axis)
+                shown = list(ordered[page.start_index() - 1 : page.end_index()])
             if ordered is not None:
                 columns, rows = selectors.coverage(scope, axis, shown)
             else:  # a cycle or dates: every row counted, then sorted and paged here
@@ -127,7 +132,7 @@ class CoverageView(DashboardView):
 
 def _whole_matrix(scope, axis, sort, direction):
     """Every parliament's row of one matrix, in the page's order (for its download)."""
-    ordered = selectors.coverage_order(scope, sort, descending=direction == "desc")
+    ordered = selectors.coverage_order(scope, sort, direction == "desc", axis=axis)
     if ordered is not None:
         columns, rows = selectors.coverage(scope, axis, list(ordered))
     else:

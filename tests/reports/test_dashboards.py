@@ -14,7 +14,7 @@ from commitments.models import Commitment, Cycle, Objective
 from parliaments import services
 from parliaments.models import Action, Parliament, PlanOfAction
 from reports import figures, selectors
-from tests.factories import ActionFactory, make_user
+from tests.factories import ActionFactory, PlanFactory, make_user
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -127,6 +127,28 @@ def test_coverage_filters_and_sorting(known):
     assert first_row == "Mexico"
     assert '<th scope="row">Morocco</th>' not in html
     assert client.get("/dashboard/coverage/?region=atlantis").status_code == 200  # ignored, no 500
+
+
+@pytest.mark.parametrize("direction", ["desc", "asc"])
+def test_coverage_sorted_by_total_shows_each_matrixs_total_column_in_order(known, direction):
+    """Sorting by Total orders each matrix by its own Total column (the sum of its
+    cells), not by the number of actions: one action on four objectives counts 4 there.
+    Read on the page, the column is in order in both matrices."""
+    from commitments.models import Commitment, Objective
+
+    wide = ActionFactory(plan=PlanFactory(parliament=Parliament.objects.get(iso2="IS")))
+    wide.objectives.set(Objective.objects.filter(number__in=[1, 2, 3, 4]))
+    wide.commitments.set(Commitment.objects.order_by("position")[:4])
+    narrow_plan = PlanFactory(parliament=Parliament.objects.get(iso2="NO"))
+    for _ in range(2):
+        ActionFactory(plan=narrow_plan).objectives.set(Objective.objects.filter(number=5))
+    url = f"/dashboard/coverage/?sort=total&dir={direction}"
+    html = known["client"].get(url).content.decode()
+    for axis in ("objectives", "commitments"):
+        matrix = html.split(f'id="table-coverage-{axis}"')[1].split("</table>")[0]
+        totals = [int(n) for n in re.findall(r'fw-semibold">(\d+)</td></tr>', matrix)]
+        assert len(totals) == 50
+        assert totals == sorted(totals, reverse=direction == "desc"), axis
 
 
 def test_commitment_page_lists_ratifications_by_instrument(known):
