@@ -141,40 +141,69 @@ def figures_rebuild(parliament_ids=None):
 
     ids = None if parliament_ids is None else sorted(set(parliament_ids))
     with transaction.atomic():
-        if ids is not None:
-            locked = Parliament.objects.select_for_update(no_key=True).filter(pk__in=ids)
-            list(locked.order_by("pk").values_list("pk", flat=True))
+        if ids is None:
+            computed = _computed()
+            ParliamentFigure.objects.all().delete()
+            ParliamentFigure.objects.bulk_create(
+                [_figure_row(key, value) for key, value in computed.items()], batch_size=5000
+            )
+            regions_regroup()
+            StaleFigures.objects.all().delete()
+            return
+        locked = Parliament.objects.select_for_update(no_key=True).filter(pk__in=ids)
+        list(locked.order_by("pk").values_list("pk", flat=True))
         computed = _computed(ids)
-        before = _stored(ids) if ids is not None else None
-        stored = ParliamentFigure.objects.all()
-        stale = StaleFigures.objects.all()
-        if ids is not None:
-            stored = stored.filter(parliament_id__in=ids)
-            stale = stale.filter(parliament_id__in=ids)
-        stored.delete()
+        before = _stored(ids)
+        _replace_changed(before, computed)
+        _add_to_regions(ids, before, computed)
+        StaleFigures.objects.filter(parliament_id__in=ids).delete()
+
+
+def _figure_row(key, value):
+    from reports.models import ParliamentFigure
+
+    (parliament, published, dimension, column, level), (count, best) = key, value
+    return ParliamentFigure(
+        parliament_id=parliament,
+        published=published,
+        dimension=dimension,
+        key=column,
+        level=level,
+        count=count,
+        best_rank=best,
+    )
+
+
+def _replace_changed(before, after):
+    """Write the figures that differ between `before` and `after` (as _stored and
+    _computed give them): one upsert for the new and changed, one delete for the gone.
+    Most writes move few figures (a progress update: its quarter; a description: none),
+    so a parliament's hundreds of rows are not written again after every save."""
+    from reports.models import ParliamentFigure
+
+    changed = sorted(
+        ((key, value) for key, value in after.items() if before.get(key) != value),
+        key=lambda item: tuple(map(str, item[0])),
+    )
+    gone = [key for key in before if key not in after]
+    if changed:
         ParliamentFigure.objects.bulk_create(
-            [
-                ParliamentFigure(
-                    parliament_id=parliament,
-                    published=published,
-                    dimension=dimension,
-                    key=key,
-                    level=level,
-                    count=count,
-                    best_rank=best,
-                )
-                for (parliament, published, dimension, key, level), (count, best) in (
-                    computed.items()
-                )
-            ],
+            [_figure_row(key, value) for key, value in changed],
+            update_conflicts=True,
+            unique_fields=["parliament", "published", "dimension", "key", "level"],
+            update_fields=["count", "best_rank"],
             batch_size=5000,
         )
-        if ids is None:
-            regions_regroup()
-        else:
-            _add_to_regions(ids, before, computed)
-        if stale.exists():
-            stale.delete()
+    if gone:
+        table = _quote(ParliamentFigure._meta.db_table)
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(gone))
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} "  # noqa: S608 - the table name is the model's
+                "WHERE (parliament_id, published, dimension, key, level) "
+                f"IN ({placeholders})",
+                [value for key in gone for value in key],
+            )
 
 
 def _by_region(figures, regions):

@@ -122,6 +122,56 @@ def test_a_progress_update_counts_in_its_quarter_and_moves_the_completion(ma, co
     assert figure("MA", "completion", "complete") == (1, None)
 
 
+def _figure_writes(queries):
+    """The statements of `queries` that wrote figure rows (per parliament or per region)."""
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+        and ("reports_parliamentfigure" in query["sql"] or "reports_regionfigure" in query["sql"])
+    ]
+
+
+def test_a_rebuild_writes_only_the_figures_that_changed(ma, committed):
+    """The rebuild at commit runs after every write of a reporting season: an edit that
+    moves no figure (a description) writes no figure row, and one that moves a few (a
+    progress update: its quarter, the completion) writes those, not the parliament's
+    hundreds of rows again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    action = ma["action"]
+    for _n in range(3):  # a parliament with more figures than one action gives
+        committed(ActionFactory, plan=ma["plan"], action_type="law", completion="complete")
+    action.refresh_from_db()
+    kept = set(ParliamentFigure.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        committed(
+            services.action_update,
+            actor=ma["editor"],
+            action=action,
+            expected_version=action.version,
+            description="Only the words change.",
+        )
+    assert _figure_writes(queries.captured_queries) == []
+    assert set(ParliamentFigure.objects.values_list("pk", flat=True)) == kept
+    with CaptureQueriesContext(connection) as queries:
+        committed(
+            services.progress_update_create,
+            actor=ma["editor"],
+            action=action,
+            date=datetime.date(2021, 8, 2),
+            cycle=Cycle.objects.get(code="2021-progress"),
+            completion="limited",
+            narrative="Debated.",
+        )
+    writes = _figure_writes(queries.captured_queries)
+    assert 1 <= len(writes) <= 3, writes
+    assert not any(sql.startswith("DELETE") and "reports_parliamentfigure" in sql for sql in writes)
+    check()
+    assert figure("MA", "quarter", "2021-07-01") == (1, None)
+
+
 def test_plan_writes_keep_the_figures(ma, committed):
     plan = committed(
         services.plan_create,
