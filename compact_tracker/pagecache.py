@@ -25,8 +25,8 @@ afterwards.
 One recomputation per change. A section shown to many people (a public page, an API list,
 the secretariat's dashboards across parliaments) keeps its last copy; after a change that
 copy is served for at most STALE_SECONDS while one request recomputes it after its own
-response has been sent (at most one such refresh per section every REFRESH_SECONDS), so no
-reader waits for a recomputation and a burst of edits costs one, not one per edit. Two
+response has been sent (at most one such refresh per section every REFRESH_SECONDS, 3 s),
+so no reader waits for a recomputation and a burst of edits costs one, not one per edit. Two
 kinds of reader always see the fresh page: a parliament's staff on their own parliament's
 pages (scope drafts:<id>), and anyone who made a write in the last STALE_SECONDS (the
 middleware below marks them), so the secretariat sees its acceptance at once. When no copy
@@ -69,7 +69,10 @@ ALL = (REFERENCE,)
 # is refreshed after a response; how long a reader waits for another request's rebuild.
 LOCK_SECONDS = 10
 STALE_SECONDS = getattr(settings, "PAGECACHE_STALE_SECONDS", 5.0)
-REFRESH_SECONDS = 1.0
+# Below STALE_SECONDS, so that readers keep a copy young enough without ever waiting; the
+# longer, the less a season of edits costs the machine (a secretariat dashboard is
+# recomputed at most this often, however many parliaments write).
+REFRESH_SECONDS = getattr(settings, "PAGECACHE_REFRESH_SECONDS", 3.0)
 WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.05
 

@@ -240,6 +240,23 @@ def test_a_shared_section_is_served_from_its_last_copy_and_refreshed_after_the_r
     assert pagecache.Section(_request(), "t", {scope}).get_or_build(Builder("x")) == "new"
 
 
+def test_edits_in_a_row_cost_one_recomputation_per_refresh_interval(stale_pages):
+    """A season of edits, one a second: each shared section is recomputed at most once
+    every REFRESH_SECONDS (3 s), not after every edit, and no reader waits for it."""
+    assert pagecache.REFRESH_SECONDS < pagecache.STALE_SECONDS
+    scopes = {pagecache.DRAFTS}
+    assert pagecache.Section(_request(), "t", scopes).get_or_build(Builder("v0")) == "v0"
+    build = Builder("fresh")
+    for edit in range(2):  # two edits 1.2 s apart, each followed by a reader
+        if edit:
+            time.sleep(1.2)
+        pagecache.bump(pagecache.DRAFTS)
+        request = _request()
+        assert pagecache.Section(request, "t", scopes).get_or_build(build) in ("v0", "fresh")
+        _run_after(request)
+    assert build.calls == 1
+
+
 def test_a_last_copy_older_than_the_limit_is_never_served(stale_pages, monkeypatch):
     assert _section({pagecache.PUBLISHED}).get_or_build(Builder("old")) == "old"
     pagecache.bump(pagecache.PUBLISHED)
