@@ -3,9 +3,11 @@ all four cycles, in every state. Everything goes through the services, so the de
 obeys the same rules (publication, history, versions) as real data. Fictional content."""
 
 import datetime
+import functools
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -224,6 +226,13 @@ def _progress(actor, action, cycle, rng):
     action.refresh_from_db(fields=["completion", "version"])
     completion = rng.choice(LEVELS[LEVELS.index(action.completion) :])
     date = min(cycle.due_date - datetime.timedelta(days=rng.randint(20, 200)), timezone.localdate())
+    # A completed action comes with its official record, public for about half of them
+    # (the others show their title only, once published).
+    files = (
+        [SimpleUploadedFile("gazette-notice.pdf", _demo_pdf(), content_type="application/pdf")]
+        if completion == "complete"
+        else []
+    )
     services.progress_update_create(
         actor=actor,
         action=action,
@@ -231,10 +240,23 @@ def _progress(actor, action, cycle, rng):
         cycle=cycle,
         completion=completion,
         narrative=PROGRESS_TEXT[completion],
+        files=files,
+        files_public=rng.random() < 0.5,
         links=[("Committee report", "https://example.org/committee-report")]
         if rng.random() < 0.3
         else [],
     )
+
+
+@functools.cache
+def _demo_pdf():
+    """A one-page PDF standing for an official record in the demo."""
+    from weasyprint import HTML
+
+    return HTML(
+        string="<h1>Official gazette notice</h1><p>Demonstration document: Compact Tracker "
+        "sample data, not a real publication.</p>"
+    ).write_pdf()
 
 
 def _submit(focal, reviewer, parliament, cycle, final_status):

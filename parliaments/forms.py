@@ -208,6 +208,14 @@ class ProgressUpdateForm(forms.ModelForm):
         label=_("Evidence files"),
         help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG, at most 10 MB each. Several allowed."),
     )
+    files_public = forms.BooleanField(
+        required=False,
+        label=_("Anyone may open these files once they are published"),
+        help_text=_(
+            "Leave unticked for documents that are not public: once published, readers see "
+            "their titles only. The secretariat can open them either way."
+        ),
+    )
     links = forms.CharField(
         required=False,
         label=_("Evidence links"),

@@ -430,7 +430,9 @@ class ProgressUpdate(Publishable):
 
 class Evidence(Publishable):
     """A file or a link that backs a progress update. Files are served only to people
-    allowed to see the update (views.evidence_download), never from a public URL."""
+    allowed to see the update (views.evidence_download), never from a public URL. Once
+    published, the public sees a file's title; the file itself only when its parliament
+    marked it public when uploading (`is_public`). Links are public once published."""
 
     progress_update = models.ForeignKey(
         ProgressUpdate, on_delete=models.CASCADE, related_name="evidence"
@@ -441,6 +443,14 @@ class Evidence(Publishable):
     content_type = models.CharField(max_length=100, blank=True, editable=False)
     size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     original_name = models.CharField(max_length=255, blank=True, editable=False)
+    is_public = models.BooleanField(
+        _("public file"),
+        default=False,
+        help_text=_(
+            "Anyone may open the file once it is published. Otherwise the public sees its "
+            "title only; staff of the parliament and the secretariat can open it."
+        ),
+    )
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta(Publishable.Meta):

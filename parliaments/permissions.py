@@ -70,9 +70,10 @@ def can_invite(user):
     return is_secretariat(user)
 
 
-def can_request_report(user, *, scope=None, parliament=None, internal=False):
-    """The secretariat requests any report; a parliament's staff only their own
-    parliament's internal report. Without a scope: may this person request any report?"""
+def can_request_report(user, *, scope=None, parliament=None, internal=False, kind="cycle"):
+    """The secretariat requests any report; a parliament's staff their own parliament's
+    internal report, and its country profile (drafts or published). Without a scope: may
+    this person request any report?"""
     if is_secretariat(user):
         return True
     own = parliament_of(user)
@@ -80,7 +81,9 @@ def can_request_report(user, *, scope=None, parliament=None, internal=False):
         return False
     if scope is None:
         return True
-    return scope == "parliament" and internal and parliament is not None and parliament == own
+    if scope != "parliament" or parliament is None or parliament != own:
+        return False
+    return internal or kind == "profile"
 
 
 def can_retry_report(user):

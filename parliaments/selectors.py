@@ -43,8 +43,18 @@ def progress_update_visible_to(user):
     return _visible(ProgressUpdate.objects.all(), user)
 
 
-def evidence_visible_to(user):
-    return _visible(Evidence.objects.all(), user, "progress_update__parliament")
+def evidence_file_visible_to(user):
+    """Evidence whose file the user may open: the secretariat every one, drafts and
+    published copies; a parliament's staff their own parliament's; anyone else only the
+    published files their parliament marked public (the public sees the others' titles)."""
+    queryset = Evidence.objects.all()
+    if permissions.is_secretariat(user):
+        return queryset
+    public = Q(is_published_copy=True, is_public=True)
+    own = permissions.parliament_of(user)
+    if own is not None:
+        return queryset.filter(public | Q(progress_update__parliament=own))
+    return queryset.filter(public)
 
 
 def submission_visible_to(user):

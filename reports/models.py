@@ -1,4 +1,7 @@
-"""Cycle reports built by Celery: one row per version, with a file per format."""
+"""Reports built by Celery: one row per version, with a file per format. A report is either
+a cycle report (a cycle's figures and narratives, for the world, a region or one
+parliament) or a parliament's country profile (its plan and every action's progress over
+all cycles)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +14,10 @@ from parliaments.models import Parliament, Region
 
 
 class Report(models.Model):
+    class Kind(models.TextChoices):
+        CYCLE = "cycle", _("Cycle report")
+        PROFILE = "profile", _("Country profile")
+
     class Scope(models.TextChoices):
         GLOBAL = "global", _("Global")
         REGION = "region", _("Region")
@@ -23,8 +30,12 @@ class Report(models.Model):
         FAILED = "failed", _("Failed")
 
     FORMATS = ["html", "pdf", "xlsx", "csv", "json"]
+    PROFILE_FORMATS = ["pdf", "html", "json"]
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CYCLE)
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
     scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
     region = models.CharField(_("region"), max_length=10, choices=Region.choices, blank=True)
     parliament = models.ForeignKey(
@@ -78,6 +89,15 @@ class Report(models.Model):
                 name="report_scope_fields_match",
             ),
             models.CheckConstraint(
+                condition=models.Q(kind="cycle", cycle__isnull=False)
+                | models.Q(kind="profile", cycle__isnull=True, scope="parliament"),
+                name="report_kind_fields_match",
+                violation_error_message=_(
+                    "A cycle report names its cycle; a country profile covers one "
+                    "parliament over every cycle."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(internal=False) | models.Q(scope="parliament"),
                 name="report_internal_only_for_a_parliament",
                 violation_error_message=_("Only a parliament's report can be internal."),
@@ -85,10 +105,25 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.cycle.code} · {self.scope_label} · {self.language} · v{self.version}"
+        return f"{self.code} · {self.scope_label} · {self.language} · v{self.version}"
 
     def get_absolute_url(self):
         return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def is_profile(self):
+        return self.kind == self.Kind.PROFILE
+
+    @property
+    def code(self):
+        """A short name for file names and lists: the cycle's code, or "profile"."""
+        return "profile" if self.is_profile else self.cycle.code
+
+    @property
+    def title(self):
+        if self.is_profile:
+            return _("Country profile")
+        return self.cycle.localized_title
 
     @property
     def scope_label(self):

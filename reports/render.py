@@ -164,6 +164,9 @@ def tables(data, track=lambda rows: rows):
                 _("Instrument"),
                 _("Target date"),
                 _("Good practice"),
+                _("Completion at the start of the cycle"),
+                _("Completion at the end of the cycle"),
+                _("Action ID"),
             ],
             (
                 [
@@ -176,11 +179,46 @@ def tables(data, track=lambda rows: rows):
                     a["instrument"] or "",
                     _date(a["target_date"]),
                     str(yes_no[bool(a["good_practice"])]),
+                    a["completion_at_start_label"],
+                    a["completion_at_end_label"],
+                    a["id"],
                 ]
                 for a in track(data["actions"])
             ),
         ),
+        (
+            "progress",
+            [
+                _("Action ID"),
+                _("Parliament"),
+                _("Date"),
+                _("Completion"),
+                _("What happened"),
+                _("Evidence"),
+                _("Evidence links"),
+            ],
+            (
+                [
+                    p["action"],
+                    p["parliament_name"],
+                    _date(p["date"]),
+                    p["completion_label"],
+                    p["narrative"],
+                    "\n".join(_evidence_line(e) for e in p["evidence"]),
+                    "\n".join(e["url"] for e in p["evidence"] if e["url"]),
+                ]
+                for p in track(data["progress"])
+            ),
+        ),
     ]
+
+
+def _evidence_line(item):
+    """An evidence item as one line of a cell: its title, and for a file the reader may
+    not open, a note saying so."""
+    if item["url"] is None:
+        return _("%(title)s (file not public)") % {"title": item["title"]}
+    return item["title"]
 
 
 def write_json(data, path, progress=None):
@@ -295,10 +333,21 @@ def html_context(data, *, for_pdf=False, svgs=None):
     cut; each cut says how many items are left out and where to find them all."""
     actions = data["actions"]
     annex = list(actions) if len(actions) <= HTML_ANNEX_LIMIT else None
+    if annex is not None:
+        narratives = {}
+        for item in data["progress"]:
+            narratives.setdefault(item["action"], []).append(item)
+        for action in annex:
+            action["target_date_text"] = (
+                _long_date(_date(action["target_date"])) if action["target_date"] else ""
+            )
+            action["progress"] = narratives.get(action["id"], [])
+            for update in action["progress"]:
+                update["date_text"] = _long_date(_date(update["date"]))
     good_practices = _head(data["good_practices"], HTML_GOOD_PRACTICES_LIMIT)
     readable = []
     for name, headers, rows in tables(data):
-        if name == "actions":
+        if name in ("actions", "progress"):
             continue
         if name == "good_practices":
             rows = [[g["parliament"], g["title"], g["type"]] for g in good_practices]

@@ -482,18 +482,38 @@ def good_practice_count(scope, axis, column, actions):
 
 
 def report_versions(report, queryset=None):
-    """Every version of `report`: same cycle, scope, region, parliament, kind and language
-    (from `queryset`, e.g. the reports someone may see; all reports by default)."""
+    """Every version of `report`: same kind, cycle, scope, region, parliament, internal and
+    language (from `queryset`, e.g. the reports someone may see; all by default)."""
     from reports.models import Report
 
     queryset = Report.objects.all() if queryset is None else queryset
     return queryset.filter(
+        kind=report.kind,
         cycle=report.cycle,
         scope=report.scope,
         region=report.region,
         parliament=report.parliament,
         internal=report.internal,
         language=report.language,
+    )
+
+
+def latest_profile(user, parliament, internal, language):
+    """The latest finished country profile of `parliament` that `user` may see, in
+    `language` (else in any language), or None: one query."""
+    from reports.models import Report
+
+    return (
+        report_visible_to(user)
+        .prefetch_related(None)
+        .filter(
+            kind=Report.Kind.PROFILE,
+            parliament=parliament,
+            internal=internal,
+            status=Report.Status.SUCCEEDED,
+        )
+        .order_by(Case(When(language=language, then=0), default=1), "-finished_at", "-pk")
+        .first()
     )
 
 

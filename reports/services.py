@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parliaments import permissions
-from reports import content, render, selectors
+from reports import content, profile, render, selectors
 from reports.models import Report, ReportFile
 
 logger = logging.getLogger(__name__)
@@ -33,17 +33,26 @@ class ClaimLost(Exception):
 
 @transaction.atomic
 def report_request(
-    *, actor, cycle, scope, language, formats, region="", parliament=None, internal=False
+    *,
+    actor,
+    cycle,
+    scope,
+    language,
+    formats,
+    region="",
+    parliament=None,
+    internal=False,
+    kind=Report.Kind.CYCLE,
 ):
     """Queue a report (or return the finished one built from the same data, or one
     already waiting). The build is dispatched after the transaction commits."""
     formats = sorted(set(formats))
-    unknown = set(formats) - set(Report.FORMATS)
+    allowed = Report.PROFILE_FORMATS if kind == Report.Kind.PROFILE else Report.FORMATS
+    unknown = set(formats) - set(allowed)
     if unknown or not formats:
-        raise ReportError(
-            _("Choose formats among: %(formats)s.") % {"formats": ", ".join(Report.FORMATS)}
-        )
+        raise ReportError(_("Choose formats among: %(formats)s.") % {"formats": ", ".join(allowed)})
     report = Report(
+        kind=kind,
         cycle=cycle,
         scope=scope,
         region=region or "",
@@ -55,9 +64,11 @@ def report_request(
     )
     report.full_clean(exclude=["checksum", "version"])
     if actor is not None and not permissions.can_request_report(
-        actor, scope=scope, parliament=parliament, internal=internal
+        actor, scope=scope, parliament=parliament, internal=internal, kind=kind
     ):
-        raise ReportError(_("You can request your own parliament's internal report only."))
+        raise ReportError(
+            _("You can request your own parliament's internal report and its country profile only.")
+        )
     report.checksum = content.data_checksum(report)
     same = selectors.report_versions(report)
     reusable = (
@@ -74,6 +85,22 @@ def report_request(
     report.save()
     dispatch(report)
     return report, True
+
+
+def profile_request(*, actor, parliament, internal, language):
+    """Queue a parliament's country profile (PDF, with its HTML and JSON), from its
+    published data or, `internal`, from its drafts; or return the one built from the same
+    data."""
+    return report_request(
+        actor=actor,
+        kind=Report.Kind.PROFILE,
+        cycle=None,
+        scope=Report.Scope.PARLIAMENT,
+        parliament=parliament,
+        internal=internal,
+        language=language,
+        formats=Report.PROFILE_FORMATS,
+    )
 
 
 def dispatch(report):
@@ -170,12 +197,17 @@ def _build(report_id, task_id):
         return False
     report = Report.objects.select_related("cycle", "parliament").get(pk=report_id)
     attempt = report.attempts
-    name = f"{report.cycle.code}-{report.scope}-{report.language}-v{report.version}"
+    name = f"{report.code}-{report.scope}-{report.language}-v{report.version}"
+    if report.is_profile:
+        name = f"profile-{report.parliament.iso2}-{report.language}-v{report.version}"
+    builder, writers = (
+        (profile.build, profile.WRITERS) if report.is_profile else (content.build, render.WRITERS)
+    )
     with tempfile.TemporaryDirectory() as folder:
         files = []
         with translation.override(report.language):
             progress = _Progress(report_id, attempt)
-            data = content.build(report, progress)
+            data = builder(report, progress)
             for index, file_format in enumerate(report.formats):
                 path = Path(folder) / f"{name}.{render.EXTENSIONS[file_format]}"
                 progress.span(
@@ -183,7 +215,7 @@ def _build(report_id, task_id):
                     WRITING_FROM + (100 - WRITING_FROM) * (index + 1) // len(report.formats) - 1,
                     _("Writing %(format)s") % {"format": file_format.upper()},
                 )
-                render.WRITERS[file_format](data, path, progress=progress.fraction)
+                writers[file_format](data, path, progress=progress.fraction)
                 files.append((file_format, path))
         # Stored from disk: the storage copies each file in chunks, never reads it whole.
         with transaction.atomic():

@@ -14,6 +14,11 @@ urlpatterns = [
     path("progress/", views.PublicSummaryView.as_view(), name="public_summary"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path(
+        "reports/profiles/<str:iso2>/",
+        views.ProfileRequestView.as_view(),
+        name="profile_request",
+    ),
     path("reports/<int:pk>/status/", views.report_status, name="report_status"),
     path("reports/<int:pk>/<str:file_format>/", views.report_file, name="report_file"),
 ]

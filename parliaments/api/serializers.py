@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
-from parliaments import selectors
+from parliaments import permissions, selectors
 from parliaments.models import (
     Action,
     Evidence,
@@ -141,16 +141,32 @@ class ActionSerializer(PublishableSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    file = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField(
+        help_text="Where to download the file; null for a link, and for a published file "
+        "its parliament did not mark public (unless you are its staff or the secretariat)."
+    )
+    public = serializers.BooleanField(
+        source="is_public",
+        read_only=True,
+        help_text="Whether anyone may open the file once published.",
+    )
 
     class Meta:
         model = Evidence
-        fields = ["title", "url", "file", "content_type", "size"]
+        fields = ["title", "url", "file", "public", "content_type", "size"]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_file(self, evidence):
         if not evidence.file:
             return None
+        if evidence.is_published_copy and not evidence.is_public:
+            user = getattr(self.context.get("request"), "user", None)
+            own = permissions.parliament_of(user) if user else None
+            allowed = user is not None and permissions.is_secretariat(user)
+            if not allowed and own is not None:
+                allowed = own.pk == evidence.progress_update.parliament_id
+            if not allowed:
+                return None
         request = self.context.get("request")
         url = reverse("parliaments:evidence_download", args=[evidence.pk])
         return request.build_absolute_uri(url) if request else url

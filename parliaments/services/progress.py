@@ -7,9 +7,10 @@ from parliaments.services.versions import _save
 
 
 @transaction.atomic
-def progress_update_create(*, actor, action, files=(), links=(), **data):
+def progress_update_create(*, actor, action, files=(), links=(), files_public=False, **data):
     """Record progress on `action` with evidence files (already validated) and links.
-    The action's completion follows the latest update."""
+    `files_public`: anyone may open the files once published (otherwise the public sees
+    their titles only). The action's completion follows the latest update."""
     update = ProgressUpdate(action=action, parliament_id=action.parliament_id, author=actor, **data)
     _save(update, actor)
     for upload in files:
@@ -20,6 +21,7 @@ def progress_update_create(*, actor, action, files=(), links=(), **data):
             original_name=upload.name[:255],
             content_type=getattr(upload, "detected_content_type", ""),
             size=upload.size,
+            is_public=files_public,
         )
         _save(evidence, actor)
     for title, url in links:

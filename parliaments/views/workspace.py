@@ -331,6 +331,7 @@ class ProgressCreateView(LoginRequiredMixin, FormView):
                 actor=self.request.user,
                 action=self.action,
                 files=form.cleaned_data["files"],
+                files_public=form.cleaned_data["files_public"],
                 links=form.cleaned_data["links"],
                 **data,
             )
@@ -342,10 +343,11 @@ class ProgressCreateView(LoginRequiredMixin, FormView):
 
 
 class EvidenceDownloadView(View):
-    """Serve an evidence file to people who may see its progress update, and to no one else."""
+    """Serve an evidence file to the people who may open it (selectors.
+    evidence_file_visible_to), and to no one else."""
 
     def get(self, request, pk):
-        evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
+        evidence = get_object_or_404(selectors.evidence_file_visible_to(request.user), pk=pk)
         if not evidence.file:
             raise Http404
         return _file_download(evidence.file, evidence.original_name, evidence.content_type)

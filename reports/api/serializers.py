@@ -15,7 +15,8 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A country profile covers every cycle: null.
+    cycle = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     # A global report has neither; a regional one has no parliament, a parliament's no region.
     region = BlankAsNullChoiceField(choices=Region.choices, read_only=True, allow_null=True)
     parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True, allow_null=True)
@@ -25,6 +26,7 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = [
             "id",
+            "kind",
             "cycle",
             "scope",
             "region",

@@ -8,6 +8,7 @@ dashboards share. The URL conf imports the views from here."""
 
 from reports.views.coverage import CoverageView
 from reports.views.cycle_reports import (
+    ProfileRequestView,
     ReportDetailView,
     ReportListView,
     report_file,
@@ -22,6 +23,7 @@ __all__ = [
     "ObjectiveView",
     "OverviewView",
     "ParliamentView",
+    "ProfileRequestView",
     "PublicSummaryView",
     "RegionView",
     "ReportDetailView",

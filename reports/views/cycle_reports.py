@@ -2,14 +2,18 @@
 its files."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from parliaments import permissions
+from parliaments.models import Parliament
 from reports import selectors
 from reports import services as report_services
 from reports.forms import ReportRequestForm
@@ -67,6 +71,39 @@ class ReportListView(FormView):
             _("Report queued: it is being built.")
             if created
             else _("This report already exists for the same data: here it is."),
+        )
+        return redirect(report)
+
+
+class ProfileRequestView(LoginRequiredMixin, View):
+    """Build a parliament's country profile (POST): from its published data, or from its
+    drafts with internal=1. Its staff and the secretariat may; the page that follows shows
+    the build's progress, then the files."""
+
+    def post(self, request, iso2):
+        parliament = get_object_or_404(Parliament, iso2=iso2.upper())
+        internal = request.POST.get("internal") == "1"
+        if not permissions.can_request_report(
+            request.user,
+            scope="parliament",
+            parliament=parliament,
+            internal=internal,
+            kind=Report.Kind.PROFILE,
+        ):
+            raise PermissionDenied(
+                _("Only the parliament's staff and the secretariat build its country profile.")
+            )
+        report, created = report_services.profile_request(
+            actor=request.user,
+            parliament=parliament,
+            internal=internal,
+            language=get_language(),
+        )
+        messages.success(
+            request,
+            _("Country profile queued: it is being built.")
+            if created
+            else _("This profile already exists for the same data: here it is."),
         )
         return redirect(report)
 

@@ -371,7 +371,7 @@ def _bulk_actions(parliament_iso2, count):
 
 # Measured counts: a page that starts querying per row fails at 200 actions.
 PAGES = [
-    ("editor", "/workspace/", 14),
+    ("editor", "/workspace/", 15),  # the country profile box: its latest profile
     ("editor", "/workspace/actions/", 12),
     ("editor", "/workspace/actions/?objective=1&completion=limited&_export=csv", 10),
     ("secretariat", "/workspace/actions/?region=africa", 12),
@@ -379,7 +379,7 @@ PAGES = [
     ("secretariat", "/review/", 5),
     ("secretariat", "/review/{submission}/", 10),
     ("editor", "/workspace/actions/{action}/", 14),
-    ("anonymous", "/parliaments/MA/", 7),
+    ("anonymous", "/parliaments/MA/", 8),  # the country profile box
     ("anonymous", "/actions/?region=africa", 9),
     ("anonymous", "/parliaments/?region=africa", 3),
     ("anonymous", "/parliaments/MA/actions/{uid}/", 5),
