@@ -325,7 +325,6 @@ class Scale:
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
                 peak_kb = int(line.split()[1])
-        self.stop(worker)
         files = [line for line in output.splitlines() if line.startswith("/")]
         sizes = {Path(f).suffix.lstrip("."): Path(f).stat().st_size for f in files}
         self.result["report"] = {
@@ -334,6 +333,36 @@ class Scale:
             "file_bytes": sizes,
         }
         log(f"{self.name}: report {wall:.1f} s, worker peak RSS {peak_kb / 1024:.0f} MB")
+        self.profile(worker)
+        self.stop(worker)
+
+    def profile(self, worker):
+        """A country profile (PDF, HTML, JSON) of a parliament with data, by the same
+        worker: the time from request to files, and the worker's peak RSS since it
+        started (the global report included)."""
+        iso2 = self.creds["writers"][0]["parliament"]
+        started = time.perf_counter()
+        try:
+            output = self.manage(
+                "build_report", "--profile", "--parliament", iso2, "--wait", "--timeout", "600"
+            )
+        except RuntimeError as error:
+            self.result["profile"] = {"error": str(error)[-2000:]}
+            log(f"{self.name}: country profile FAILED: {str(error)[-300:]}")
+            return
+        wall = time.perf_counter() - started
+        peak_kb = 0
+        for line in Path(f"/proc/{worker.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak_kb = int(line.split()[1])
+        files = [line for line in output.splitlines() if line.startswith("/")]
+        self.result["profile"] = {
+            "parliament": iso2,
+            "wall_s": round(wall, 1),
+            "worker_peak_rss_mb": round(peak_kb / 1024, 1),
+            "file_bytes": {Path(f).suffix.lstrip("."): Path(f).stat().st_size for f in files},
+        }
+        log(f"{self.name}: country profile of {iso2} {wall:.1f} s")
 
     def load(self, creds):
         prefix = self.workdir / f"locust-{self.name}"
@@ -800,6 +829,20 @@ def check_budgets(results, budgets):
             rss = data["report"]["worker_peak_rss_mb"]
             check(f"S10 worker peak RSS < {limit} MB", f"{rss} MB", rss < limit)
     for scale, data in scales.items():
+        # The country profile (issue 14): within the same time and memory budgets.
+        if "profile" not in data:
+            continue
+        limit = report_budget[f"max_wall_s_{scale.lower()}"]
+        if "error" in data["profile"]:
+            check(f"{scale} country profile builds", "failed", False)
+            continue
+        wall = data["profile"]["wall_s"]
+        check(f"{scale} country profile (PDF, HTML, JSON) ≤ {limit} s", f"{wall} s", wall <= limit)
+        if scale == "S10":
+            limit = report_budget["max_worker_rss_mb_s10"]
+            rss = data["profile"]["worker_peak_rss_mb"]
+            check(f"S10 worker peak RSS with the profile < {limit} MB", f"{rss} MB", rss < limit)
+    for scale, data in scales.items():
         if "load" in data:
             errors = data["load"]["errors"]
             limit = budgets["load"]["max_errors"]
@@ -940,6 +983,17 @@ def markdown(results, checks):
                 f"peak RSS **{report['worker_peak_rss_mb']} MB** ({sizes}).",
                 "",
             ]
+        profile = data.get("profile")
+        if profile and "error" not in profile:
+            lines += [
+                f"Country profile of {profile['parliament']} (PDF, HTML, JSON): "
+                f"**{profile['wall_s']} s**, worker peak RSS since it started "
+                f"{profile['worker_peak_rss_mb']} MB (PDF "
+                f"{profile['file_bytes'].get('pdf', 0) / 1024:.0f} kB).",
+                "",
+            ]
+        elif profile:
+            lines += ["The country profile **failed**:", "", "```", profile["error"], "```", ""]
         if "load" in data:
             load = data["load"]
             lines += [

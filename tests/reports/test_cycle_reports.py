@@ -239,6 +239,19 @@ def test_build_report_command_waits_and_prints_files(known, monkeypatch):
         assert error.value.returncode == 2
 
 
+def test_build_report_command_builds_a_country_profile(known, monkeypatch):
+    monkeypatch.setattr(services, "dispatch", lambda report: services.report_build(report.pk))
+    out = io.StringIO()
+    call_command("build_report", "--profile", "--parliament", "ma", "--wait", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Queued report") and "profile" in lines[0]
+    assert sorted(line.rsplit(".", 1)[1] for line in lines[1:]) == ["html", "json", "pdf"]
+    for bad in (["--profile"], ["--profile", "--parliament", "zz"], ["--scope", "global"]):
+        with pytest.raises(CommandError) as error:
+            call_command("build_report", *bad)
+        assert error.value.returncode == 2
+
+
 def test_french_report_uses_the_catalogue(known):
     report, _c = request(language="fr", formats=["html"])
     html = file_bytes(build(report), "html").decode()

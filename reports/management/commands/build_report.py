@@ -1,5 +1,8 @@
 """manage.py build_report --cycle C --scope global|region|parliament [--region R |
---parliament ISO2] [--internal] --language en|fr --formats pdf,xlsx,csv,json [--wait]"""
+--parliament ISO2] [--internal] --language en|fr --formats pdf,xlsx,csv,json [--wait]
+
+manage.py build_report --profile --parliament ISO2 [--internal] [--language fr] [--wait]:
+a parliament's country profile (PDF, HTML and JSON)."""
 
 import time
 
@@ -13,11 +16,19 @@ from reports.models import Report
 
 
 class Command(BaseCommand):
-    help = "Queue a cycle report; with --wait, block until it is built and print its files."
+    help = (
+        "Queue a cycle report or a country profile; with --wait, block until it is built "
+        "and print its files."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cycle", required=True, help="Cycle code, e.g. 2021-progress.")
-        parser.add_argument("--scope", required=True, choices=Report.Scope.values)
+        parser.add_argument("--cycle", default="", help="Cycle code, e.g. 2021-progress.")
+        parser.add_argument("--scope", default="", choices=["", *Report.Scope.values])
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="A parliament's country profile (with --parliament) instead of a cycle report.",
+        )
         parser.add_argument(
             "--region", default="", help="For --scope region: " + ", ".join(Region.values)
         )
@@ -37,9 +48,16 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=1800, help="Seconds to wait at most.")
 
     def handle(self, *args, **options):
-        cycle = Cycle.objects.filter(code=options["cycle"]).first()
-        if cycle is None:
-            raise CommandError(f"No cycle {options['cycle']!r}.", returncode=2)
+        cycle = None
+        if options["profile"]:
+            if not options["parliament"]:
+                raise CommandError("A country profile needs --parliament.", returncode=2)
+        elif not options["cycle"] or not options["scope"]:
+            raise CommandError("A cycle report needs --cycle and --scope.", returncode=2)
+        else:
+            cycle = Cycle.objects.filter(code=options["cycle"]).first()
+            if cycle is None:
+                raise CommandError(f"No cycle {options['cycle']!r}.", returncode=2)
         parliament = None
         if options["parliament"]:
             parliament = Parliament.objects.filter(iso2=options["parliament"].upper()).first()
@@ -49,16 +67,24 @@ class Command(BaseCommand):
             raise CommandError(f"No region {options['region']!r}.", returncode=2)
         formats = [f.strip() for f in options["formats"].split(",") if f.strip()]
         try:
-            report, created = services.report_request(
-                actor=None,
-                cycle=cycle,
-                scope=options["scope"],
-                region=options["region"],
-                parliament=parliament,
-                internal=options["internal"],
-                language=options["language"],
-                formats=formats,
-            )
+            if options["profile"]:
+                report, created = services.profile_request(
+                    actor=None,
+                    parliament=parliament,
+                    internal=options["internal"],
+                    language=options["language"],
+                )
+            else:
+                report, created = services.report_request(
+                    actor=None,
+                    cycle=cycle,
+                    scope=options["scope"],
+                    region=options["region"],
+                    parliament=parliament,
+                    internal=options["internal"],
+                    language=options["language"],
+                    formats=formats,
+                )
         except (services.ReportError, ValueError) as error:
             raise CommandError(str(error), returncode=2) from error
         except Exception as error:  # a model validation error: scope and fields disagree
