@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commitments.models import Cycle
-from parliaments import permissions, selectors, services
+from parliaments import permissions, review, selectors, services
 from parliaments.forms import ReviewForm
 from parliaments.models import Submission
 from parliaments.views.helpers import _own_parliament, _require_reviewer
@@ -125,11 +125,17 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form") or self.get_form()
+        items = review.review_items(self.submission, self.plan, self.actions)
         return super().get_context_data(
             submission=self.submission,
             plan=self.plan,
             plan_field=form["comment_plan"] if self.plan else None,
-            rows=[(action, [], form[f"comment_action_{action.pk}"]) for action in self.actions],
+            plan_changes=items["plan_changes"],
+            review_rows=[
+                (action, changes, flags, form[f"comment_action_{action.pk}"])
+                for action, changes, flags in items["rows"]
+            ],
+            counts=items["counts"],
             updates_count=self.updates_count,
             can_star=permissions.can_star_good_practice(self.request.user),
             events=selectors.submission_events(self.submission),

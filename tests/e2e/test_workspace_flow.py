@@ -1,9 +1,11 @@
 """The workspace story in a real browser, one browser context per person:
 
-Morocco's editor adds an action and records progress with a PDF as evidence; Morocco's
-focal point submits the returned 2021 report again; the secretariat accepts and publishes
-it; a visitor reads the new action on Morocco's public page; Mexico's editor cannot open
-Morocco's draft.
+Morocco's editor adds an action and records progress with a PDF as evidence, marked
+public; Morocco's focal point submits the returned 2021 report again; the secretariat
+reads the action on the review page (new, its narrative and evidence inline) and accepts
+it; a visitor reads the new action on Morocco's public page, its timeline and evidence;
+the 2021 report's PDF and XLSX carry the narrative; Mexico's editor cannot open Morocco's
+draft.
 
 Every page visited is checked with axe-core (WCAG 2.0/2.1 A and AA; serious and critical
 violations fail) and must log no console error. Those two checks are collected along the
@@ -12,14 +14,20 @@ step of the story fails at once. A full-page screenshot of each step is saved in
 test-results/screenshots/.
 """
 
+import io
 import re
+import time
 from pathlib import Path
 
 import filetype
+import pypdf
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from commitments.models import Cycle
+from parliaments.models import Parliament
+from reports import services as report_services
 from tests.e2e.axe import assert_no_serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +37,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshot
 ACTION_TITLE = "Hearing on the rights of migrant workers in detention (e2e)"
 COMMITMENT = "R7a.2"
 EVIDENCE_NAME = "committee-hearing-report.pdf"
+NARRATIVE = "The committee held a public hearing with the ministry and civil society."
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404"
 
 
@@ -153,12 +162,11 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
         label=Cycle.objects.get(code="2021-progress").title
     )
     form.locator('select[name="completion"]').select_option("limited")
-    form.locator('textarea[name="narrative"]').fill(
-        "The committee held a public hearing with the ministry and civil society."
-    )
+    form.locator('textarea[name="narrative"]').fill(NARRATIVE)
     form.locator('input[name="files"]').set_input_files(
         [{"name": EVIDENCE_NAME, "mimeType": "application/pdf", "buffer": pdf}]
     )
+    form.get_by_label("Anyone may open these files once they are published").check()
     story.check(editor, "editor-progress-form-filled")
     form.get_by_role("button", name="Save the progress update").click()
     editor.wait_for_url(f"**{action_path}")
@@ -196,6 +204,16 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     reviewer.wait_for_url(re.compile(r"/review/\d+/$"))
     expect(reviewer.locator("h1")).to_contain_text("Morocco")
     expect(reviewer.get_by_text(ACTION_TITLE).first).to_be_visible()
+    item = reviewer.locator("article.review-item").filter(has_text=ACTION_TITLE)
+    expect(item.locator(".draft-flag")).to_have_text("new")
+    expect(item.get_by_text(NARRATIVE)).to_be_visible()
+    expect(item.get_by_role("link", name=EVIDENCE_NAME)).to_be_visible()
+    # Comment boxes open on demand.
+    comment = item.locator("textarea")
+    expect(comment).to_be_hidden()
+    item.get_by_text("Add a comment").click()
+    expect(comment).to_be_visible()
+    expect(reviewer.locator(".decision-explained")).to_contain_text("Accepting publishes")
     story.check(reviewer, "secretariat-review-detail")
     reviewer.get_by_label("Accept and publish").check()
     reviewer.get_by_role("button", name="Record the decision").click()
@@ -210,6 +228,13 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     published = visitor.locator('section[aria-labelledby="actions-title"] table')
     expect(published.get_by_text(ACTION_TITLE)).to_be_visible()
     story.check(visitor, "visitor-public-parliament")
+    published.get_by_role("link", name=ACTION_TITLE).click()
+    visitor.wait_for_url(re.compile(r"/parliaments/MA/actions/[0-9a-f-]+/$"))
+    expect(visitor.locator(".timeline").get_by_text(NARRATIVE)).to_be_visible()
+    public_file = visitor.locator(".evidence-list").get_by_role("link", name=EVIDENCE_NAME)
+    expect(public_file).to_be_visible()
+    assert visitor.context.request.get(public_file.get_attribute("href")).body() == pdf
+    story.check(visitor, "visitor-public-action")
     story.console(visitor, "anonymous visitor")
 
     # --- Mexico's editor cannot see Morocco's draft -------------------------------------------
@@ -223,6 +248,29 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
         "editor.mx",
         allowed=[lambda text, url: text.startswith(NOT_FOUND) and url.endswith(action_path)],
     )
+
+    # --- The 2021 report carries the narrative, in the PDF's text and in the XLSX ------------
+    report, _created = report_services.report_request(
+        actor=None,
+        cycle=Cycle.objects.get(code="2021-progress"),
+        scope="parliament",
+        parliament=Parliament.objects.get(iso2="MA"),
+        language="en",
+        formats=["pdf", "xlsx"],
+    )
+    # Built here, or by the worker the request dispatched to (then this build does nothing).
+    report_services.report_build(report.pk)
+    deadline = time.monotonic() + 120
+    while report.status != "succeeded" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        report.refresh_from_db()
+    assert report.status == "succeeded", report.error
+    pdf_file = pypdf.PdfReader(io.BytesIO(report.files.get(format="pdf").file.read()))
+    text = " ".join(" ".join(page.extract_text() for page in pdf_file.pages).split())
+    assert NARRATIVE in text and EVIDENCE_NAME in text
+    book = load_workbook(io.BytesIO(report.files.get(format="xlsx").file.read()))
+    narratives = [row[4] for row in book["progress"].iter_rows(min_row=2, values_only=True)]
+    assert NARRATIVE in narratives
 
     story.assert_no_problems()
 

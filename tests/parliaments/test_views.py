@@ -377,7 +377,7 @@ PAGES = [
     ("secretariat", "/workspace/actions/?region=africa", 12),
     ("editor", "/workspace/submissions/2021-progress/", 10),  # + each update's evidence
     ("secretariat", "/review/", 5),
-    ("secretariat", "/review/{submission}/", 10),
+    ("secretariat", "/review/{submission}/", 16),  # + the published copies to compare
     ("editor", "/workspace/actions/{action}/", 14),
     ("anonymous", "/parliaments/MA/", 8),  # the country profile box
     ("anonymous", "/actions/?region=africa", 9),
