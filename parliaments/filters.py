@@ -225,3 +225,72 @@ class SubmissionFilterSet(ParliamentScopedFilterSet):
     class Meta:
         model = Submission
         fields = []
+
+
+class ReviewQueueFilterSet(django_filters.FilterSet):
+    """The secretariat's review queue: by state (waiting by default), cycle and region,
+    sorted by submission time (oldest first by default), parliament or cycle."""
+
+    STATES = [
+        ("waiting", _("Waiting for review")),
+        ("mine", _("Taken by me")),
+        ("unassigned", _("Not taken yet")),
+        ("returned", _("Returned")),
+        ("accepted", _("Accepted")),
+        ("all", _("Every submitted report")),
+    ]
+
+    state = django_filters.ChoiceFilter(
+        choices=STATES, method="filter_state", label=_("State"), empty_label=None
+    )
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=Cycle.objects.order_by("due_date"),
+        to_field_name="code",
+        label=_("Cycle"),
+        empty_label=_("Every cycle"),
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="parliament__region",
+        choices=Region.choices,
+        label=_("Region"),
+        empty_label=_("Every region"),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("submitted_at", "submitted"),
+            ("parliament__name", "parliament"),
+            ("cycle__due_date", "cycle"),
+        ),
+        field_labels={
+            "submitted_at": _("Submission date"),
+            "parliament__name": _("Parliament"),
+            "cycle__due_date": _("Cycle"),
+        },
+        label=_("Sort by"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Submission
+        fields = []
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("state", "waiting")
+        data.setdefault("sort", "submitted")
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+
+    def filter_state(self, queryset, name, value):
+        waiting = queryset.filter(status=Submission.Status.SUBMITTED)
+        if value == "waiting":
+            return waiting
+        if value == "mine":
+            return waiting.filter(assigned_to=self.user)
+        if value == "unassigned":
+            return waiting.filter(assigned_to__isnull=True)
+        if value == "returned":
+            return queryset.filter(status=Submission.Status.RETURNED)
+        if value == "accepted":
+            return queryset.filter(status=Submission.Status.ACCEPTED)
+        return queryset.exclude(status=Submission.Status.DRAFT)

@@ -501,6 +501,17 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     review_comment = models.TextField(_("comments from the secretariat"), blank=True)
+    # The reviewer who took it from the queue (issue 14): two reviewers do not review the
+    # same submission. Cleared by a decision.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    assigned_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     summary = models.JSONField(_("what was sent"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

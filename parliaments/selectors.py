@@ -344,9 +344,18 @@ def review_queue():
     )
 
 
+def review_list():
+    """Every submission the review queue can show, with what its rows need."""
+    return Submission.objects.select_related(
+        "parliament", "cycle", "submitted_by", "assigned_to", "reviewed_by"
+    )
+
+
 def submission_get(pk):
     return (
-        Submission.objects.select_related("parliament", "cycle", "submitted_by", "reviewed_by")
+        Submission.objects.select_related(
+            "parliament", "cycle", "submitted_by", "reviewed_by", "assigned_to"
+        )
         .prefetch_related(
             Prefetch(
                 "comments",

@@ -35,6 +35,7 @@ urlpatterns = [
     # Secretariat review
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("review/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    path("review/<int:pk>/take/", views.SubmissionTakeView.as_view(), name="review_take"),
     # Public pages of published data
     path("actions/", views.PublicActionListView.as_view(), name="public_actions"),
     path("parliaments/", views.PublicParliamentListView.as_view(), name="public_parliaments"),

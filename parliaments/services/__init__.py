@@ -30,12 +30,15 @@ from parliaments.services.publication import CHANGE_KINDS, publish_parliament
 from parliaments.services.reference import DATA_DIR, parliaments_reference_load
 from parliaments.services.submissions import (
     SUBMIT_NOTE_MAX_LENGTH,
+    AlreadyTaken,
     InvalidTransition,
     submission_accept,
     submission_for,
     submission_open,
+    submission_release,
     submission_return,
     submission_submit,
+    submission_take,
 )
 from parliaments.services.tokens import api_token_create, api_token_revoke
 from parliaments.services.versions import merge_preview
@@ -65,11 +68,14 @@ __all__ = [
     "plan_update",
     "progress_update_create",
     "publish_parliament",
+    "AlreadyTaken",
     "submission_accept",
     "submission_contents",
     "submission_for",
     "submission_notify",
     "submission_open",
+    "submission_release",
     "submission_return",
     "submission_submit",
+    "submission_take",
 ]

@@ -3,7 +3,7 @@ reviewer cannot apply a step twice. Accepting one publishes what it covers."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,6 +126,8 @@ def submission_return(*, actor, submission, comment, item_comments=()):
         reviewed_at=timezone.now(),
         reviewed_by=actor,
         review_comment=comment,
+        assigned_to=None,
+        assigned_at=None,
     )
     event = _record_event(submission, SubmissionEvent.Kind.RETURNED, actor, comment)
     for item, text in item_comments:
@@ -153,8 +155,46 @@ def submission_accept(*, actor, submission, comment=""):
         reviewed_at=timezone.now(),
         reviewed_by=actor,
         review_comment=comment,
+        assigned_to=None,
+        assigned_at=None,
     )
     event = _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
     publish_parliament(submission.parliament, submission.cycle)
     submission_notify(submission, event)
+    return submission
+
+
+class AlreadyTaken(Exception):
+    """Another reviewer took the submission first."""
+
+
+def submission_take(*, actor, submission, take_over=False):
+    """The reviewer `actor` takes a submission waiting for review, by compare-and-set: two
+    reviewers clicking at once cannot both have it. `take_over` takes it from another
+    reviewer (who is away, say); otherwise a submission someone else holds is refused."""
+    waiting = Submission.objects.filter(pk=submission.pk, status=Submission.Status.SUBMITTED)
+    if not take_over:
+        waiting = waiting.filter(Q(assigned_to__isnull=True) | Q(assigned_to=actor))
+    updated = waiting.update(assigned_to=actor, assigned_at=timezone.now())
+    submission.refresh_from_db()
+    if not updated:
+        if submission.status != Submission.Status.SUBMITTED:
+            raise InvalidTransition(
+                _("This submission is now “%(status)s”; it is not waiting for review.")
+                % {"status": submission.get_status_display()}
+            )
+        holder = submission.assigned_to
+        raise AlreadyTaken(
+            _("%(name)s took this submission first.")
+            % {"name": holder.get_full_name() or holder.get_username()}
+        )
+    return submission
+
+
+def submission_release(*, actor, submission):
+    """Put a submission the reviewer holds back in the queue for anyone."""
+    Submission.objects.filter(pk=submission.pk, assigned_to=actor).update(
+        assigned_to=None, assigned_at=None
+    )
+    submission.refresh_from_db()
     return submission

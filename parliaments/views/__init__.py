@@ -16,6 +16,7 @@ from parliaments.views.submissions import (
     ActionStarView,
     ReviewDetailView,
     ReviewQueueView,
+    SubmissionTakeView,
     SubmissionView,
 )
 from parliaments.views.workspace import (
@@ -51,6 +52,7 @@ __all__ = [
     "PublicParliamentListView",
     "PublicParliamentView",
     "ReviewDetailView",
+    "SubmissionTakeView",
     "ReviewQueueView",
     "SubmissionView",
     "TokenListView",

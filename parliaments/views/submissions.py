@@ -4,7 +4,7 @@ the good-practice star."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commitments.models import Cycle
+from compact_tracker.safe_export import csv_writer
 from parliaments import permissions, review, selectors, services
+from parliaments.filters import ReviewQueueFilterSet
 from parliaments.forms import ReviewForm
 from parliaments.models import Submission
 from parliaments.views.helpers import _own_parliament, _require_reviewer
@@ -92,16 +94,107 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
 
 
 class ReviewQueueView(LoginRequiredMixin, TemplateView):
+    """The secretariat's queue: filtered by state, cycle and region, sorted, exported as
+    CSV (?export=csv, with the same filters); each row can be taken by a reviewer."""
+
     template_name = "parliaments/review_queue.html"
 
+    def get(self, request, *args, **kwargs):
+        _require_reviewer(request.user)
+        self.filterset = ReviewQueueFilterSet(
+            request.GET, queryset=selectors.review_list(), user=request.user
+        )
+        if request.GET.get("export") == "csv":
+            return review_queue_csv(self.filterset.qs if self.filterset.is_valid() else [])
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        _require_reviewer(self.request.user)
+        valid = self.filterset.is_valid()
+        query = self.request.GET.copy()
+        query.pop("sort", None)
         return super().get_context_data(
-            queue=selectors.review_queue(),
+            filter=self.filterset,
+            queue=self.filterset.qs if valid else Submission.objects.none(),
+            sort=self.filterset.form.cleaned_data.get("sort") if valid else None,
+            query_without_sort=query.urlencode(),
+            export_query=self.request.GET.urlencode(),
             recent=selectors.recently_reviewed(),
             today=timezone.localdate(),
             **kwargs,
         )
+
+
+def review_queue_csv(submissions):
+    """The queue as the filters give it, one row per submission."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="review-queue.csv"'
+    writer = csv_writer(response)
+    writer.writerow(
+        [
+            _("Parliament"),
+            "ISO",
+            _("Region"),
+            _("Cycle"),
+            _("Status"),
+            _("Round"),
+            _("Submitted"),
+            _("Days waiting"),
+            _("On time"),
+            _("Reviewer"),
+        ]
+    )
+    today = timezone.localdate()
+    for submission in submissions:
+        waiting = (
+            (today - submission.submitted_at.date()).days
+            if submission.submitted_at and submission.status == Submission.Status.SUBMITTED
+            else ""
+        )
+        reviewer = submission.assigned_to or submission.reviewed_by
+        writer.writerow(
+            [
+                submission.parliament.name,
+                submission.parliament.iso2,
+                submission.parliament.get_region_display(),
+                submission.cycle.code,
+                submission.get_status_display(),
+                submission.round,
+                submission.submitted_at.date().isoformat() if submission.submitted_at else "",
+                waiting,
+                _("No") if submission.is_late else _("Yes"),
+                (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "",
+            ]
+        )
+    return response
+
+
+class SubmissionTakeView(LoginRequiredMixin, View):
+    """POST action=take|release|take_over: a reviewer takes a submission from the queue,
+    puts it back, or takes it over from a colleague."""
+
+    def post(self, request, pk):
+        _require_reviewer(request.user)
+        submission = get_object_or_404(Submission, pk=pk)
+        step = request.POST.get("action")
+        try:
+            if step == "release":
+                services.submission_release(actor=request.user, submission=submission)
+                messages.success(request, _("Back in the queue for anyone."))
+            elif step in ("take", "take_over"):
+                services.submission_take(
+                    actor=request.user, submission=submission, take_over=step == "take_over"
+                )
+                messages.success(request, _("You are reviewing this submission."))
+            else:
+                messages.error(request, _("Choose to take or release the submission."))
+        except (services.AlreadyTaken, services.InvalidTransition) as error:
+            messages.error(request, str(error))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("parliaments:review_detail", args=[pk])
+        return redirect(target)
 
 
 class ReviewDetailView(LoginRequiredMixin, FormView):
@@ -143,6 +236,14 @@ class ReviewDetailView(LoginRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
+        holder = self.submission.assigned_to
+        if holder is not None and holder != self.request.user:
+            form.add_error(
+                None,
+                _("%(name)s is reviewing this submission. Take it over first if you agreed to.")
+                % {"name": holder.get_full_name() or holder.get_username()},
+            )
+            return self.form_invalid(form)
         try:
             if form.cleaned_data["decision"] == ReviewForm.ACCEPT:
                 services.submission_accept(

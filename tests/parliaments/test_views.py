@@ -376,7 +376,7 @@ PAGES = [
     ("editor", "/workspace/actions/?objective=1&completion=limited&_export=csv", 10),
     ("secretariat", "/workspace/actions/?region=africa", 12),
     ("editor", "/workspace/submissions/2021-progress/", 10),  # + each update's evidence
-    ("secretariat", "/review/", 5),
+    ("secretariat", "/review/", 6),  # + the cycle filter's choices
     ("secretariat", "/review/{submission}/", 16),  # + the published copies to compare
     ("editor", "/workspace/actions/{action}/", 14),
     ("anonymous", "/parliaments/MA/", 8),  # the country profile box
