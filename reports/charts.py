@@ -120,7 +120,8 @@ def _category_bar(labels, title, colours, data):
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=labels, title=None),
-            x=alt.X("count:Q", title=_("Actions")),
+            # Counts: whole numbers only on the axis (no 0.5 steps).
+            x=alt.X("count:Q", title=_("Actions"), axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=["label:N", "count:Q"],
         )

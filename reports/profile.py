@@ -205,7 +205,12 @@ def completion_svg(data):
         _("Actions by completion"),
         charts.COMPLETION_COLOURS,
     )
-    return vl_convert.vegalite_to_svg({**spec, "width": 420}, vl_version=VL_VERSION)
+    # Drawn at a fixed width on paper: "pad" grows the canvas to fit the labels, where the
+    # page's "fit" would cut the longest one.
+    spec = {**spec, "width": 380, "autosize": {"type": "pad"}}
+    # Measured in the font the PDF draws it with, so that no label overflows.
+    spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
+    return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
 
 
 def to_html(data, *, for_pdf=False, svg=""):

@@ -324,6 +324,8 @@ def chart_svgs(data):
     svgs = {}
     for name, spec in specs.items():
         spec = {**spec, "width": 460}
+        # Measured in the font the PDF draws it with, so that no label overflows.
+        spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
         svgs[name] = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
     return svgs
 

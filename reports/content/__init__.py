@@ -26,7 +26,7 @@ __all__ = ["CHUNK_SIZE", "JSON_SCHEMA", "JSON_SCHEMA_VERSION", "Rows", "build", 
 
 # Part of the data checksum: raise it when the files a report writes change (wording,
 # layout) so that reports built before are not reused for the same data.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 5
 
 
 def report_scope(report):
