@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -55,7 +56,8 @@ def test_home_page_query_count_does_not_grow_with_data(
 def test_objective_page_shows_title_and_commitments(
     anonymous_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    # + the published actions behind it: their count, a page, their commitments, objectives
+    with django_assert_max_num_queries(8):
         response = anonymous_client.get(reverse("commitments:objective_detail", args=[10]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -72,7 +74,7 @@ def test_objective_outside_1_to_23_is_not_found(anonymous_client, number):
 def test_commitment_page_quotes_the_text_and_lists_instruments(
     anonymous_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(10):  # + the published actions, as above
         response = anonymous_client.get("/commitments/R7a.1/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -107,3 +109,45 @@ def test_language_switcher_sets_french(anonymous_client):
     assert response["Location"] == "/objectives/1/"
     html = anonymous_client.get("/objectives/1/").content.decode()
     assert "Collecter et utiliser des données précises et ventilées" in html
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_objective_and_commitment_pages_list_their_published_actions_with_filters(
+    anonymous_client, django_assert_max_num_queries, count
+):
+    """Issue 14: the public objective and commitment pages are no longer dead ends: they
+    list the published actions behind them (not drafts), filtered, in a fixed number of
+    queries."""
+    from commitments.models import Cycle
+    from parliaments import services
+    from tests.factories import ActionFactory, PlanFactory, make_user
+
+    plan = PlanFactory()
+    ActionFactory(plan=plan, title="Special inquiry into detention", links="R7a.2")
+    for n in range(count - 1):
+        ActionFactory(plan=plan, title=f"Published hearing {n}", links="R7a.2")
+    submission = services.submission_for(plan.parliament, Cycle.objects.get(code="2019-plan"))
+    focal = make_user("focal.ma", "focal_point", "MA")
+    services.submission_submit(actor=focal, submission=submission)
+    services.submission_accept(actor=make_user("reviewer", "secretariat"), submission=submission)
+    ActionFactory(plan=plan, title="A draft nobody accepted", links="R7a.2")
+
+    for path, everything in (
+        ("/objectives/7/", "/actions/?objective=7"),
+        ("/commitments/R7a.2/", "/actions/?commitment=R7a.2"),
+    ):
+        with django_assert_max_num_queries(10):
+            html = anonymous_client.get(path).content.decode()
+        assert f"{count} published actions" in html
+        assert "A draft nobody accepted" not in html
+        assert f'href="{everything}"' in html
+        filtered = anonymous_client.get(f"{path}?search=special+inquiry").content.decode()
+        assert re.search(r"\b1 published action\b", filtered), re.findall(
+            r"\d+ published action\w*", filtered
+        )
+        assert "Special inquiry into detention" in filtered
+        assert "Published hearing 0" not in filtered
+    empty = anonymous_client.get("/objectives/7/?region=europe").content.decode()
+    assert "No published action matches these filters." in empty
+    nothing = anonymous_client.get("/objectives/1/").content.decode()
+    assert "No parliament has published an action here yet." in nothing
