@@ -192,7 +192,9 @@ def test_writes_commit_and_pages_answer_while_redis_is_down_and_work_resumes_aft
         redis_server.stop()
 
         response, figures["submit (web page)"] = _timed(
-            lambda: clients["focal"].post("/workspace/submissions/2021-progress/", {"note": "Hi"})
+            lambda: clients["focal"].post(
+                "/workspace/submissions/2021-progress/", {"note": "Hi", "confirm": "1"}
+            )
         )
         assert response.status_code == 302
         submission = Submission.objects.get(parliament=plan.parliament, cycle__code="2021-progress")

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -77,6 +78,8 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not permissions.can_submit_for(request.user, self.parliament):
             raise PermissionDenied(_("Only the focal point submits for the parliament."))
+        if request.POST.get("confirm") != "1":
+            return self.confirmation(request)
         submission = services.submission_for(self.parliament, self.cycle)
         try:
             services.submission_submit(
@@ -91,6 +94,32 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
         else:
             messages.success(request, _("Submitted to the IPU secretariat."))
         return redirect("parliaments:submission", cycle_code=self.cycle.code)
+
+    def confirmation(self, request):
+        """The step before sending: what the report will send, counted as the reviewer
+        will see it (new, changed, unchanged), with the cover note to check."""
+        submission = Submission.objects.filter(parliament=self.parliament, cycle=self.cycle).first()
+        plan, actions, updates_count = selectors.submission_preview(self.parliament, self.cycle)
+        items = review.review_items(
+            submission or Submission(parliament=self.parliament, cycle=self.cycle), plan, actions
+        )
+        note = request.POST.get("note", "")[: services.SUBMIT_NOTE_MAX_LENGTH]
+        return TemplateResponse(
+            request,
+            "parliaments/submission_confirm.html",
+            {
+                "parliament": self.parliament,
+                "cycle": self.cycle,
+                "submission": submission,
+                "plan": plan,
+                "plan_changes": items["plan_changes"],
+                "review_rows": items["rows"],
+                "counts": items["counts"],
+                "updates_count": updates_count,
+                "note": note,
+                "view": self,
+            },
+        )
 
 
 class ReviewQueueView(LoginRequiredMixin, TemplateView):

@@ -188,6 +188,11 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     expect(focal.get_by_text(ACTION_TITLE).first).to_be_visible()
     story.check(focal, "focal-submission-returned")
     focal.get_by_role("button", name="Submit again").click()
+    # A confirmation step lists what will be sent before anything goes.
+    expect(focal.locator("h1")).to_have_text("Check what you are sending")
+    expect(focal.get_by_text(ACTION_TITLE).first).to_be_visible()
+    story.check(focal, "focal-submission-confirm")
+    focal.get_by_role("button", name="Send it now").click()
     expect(focal.get_by_text("Submitted to the IPU secretariat.")).to_be_visible()
     expect(status).to_have_text("Submitted")
     story.check(focal, "focal-submission-submitted")

@@ -86,8 +86,20 @@ def test_resubmission_reads_resubmitted_and_timeliness_counts_from_the_first_sub
 
 def test_cover_note_is_optional_and_shown_as_the_focal_points(focal_ma, focal_client):
     ActionFactory()
-    response = focal_client.post(
+    # First the check: what will be sent, the note kept; nothing sent yet.
+    check = focal_client.post(
         "/workspace/submissions/2021-progress/", {"note": "Sent after the committee met."}
+    )
+    assert check.status_code == 200
+    page = check.content.decode()
+    assert "You are about to send the IPU secretariat" in page
+    assert "1 action: 1 new, 0 changed, 0 unchanged" in " ".join(page.split())
+    assert ">Sent after the committee met.</textarea>" in page
+    assert 'name="confirm" value="1"' in page
+    assert not Submission.objects.filter(status="submitted").exists()
+    response = focal_client.post(
+        "/workspace/submissions/2021-progress/",
+        {"note": "Sent after the committee met.", "confirm": "1"},
     )
     assert response.status_code == 302
     submission = Submission.objects.get()

@@ -121,11 +121,11 @@ MATRIX = [
         lambda w: "/workspace/submissions/2021-progress/",
         [LOGIN, 200, 200, 200, 403, 403],
     ),
-    (
+    (  # the focal point gets the confirmation step (the list of what will be sent)
         "submit",
         "post",
         lambda w: "/workspace/submissions/2022-imrf/",
-        [LOGIN, 403, 302, 403, 403, 403],
+        [LOGIN, 403, 200, 403, 403, 403],
     ),
     ("review queue", "get", lambda w: "/review/", [LOGIN, 403, 403, 403, 200, 403]),
     (
