@@ -137,3 +137,15 @@ def review_items(submission, plan, actions):
         published_plan = PlanOfAction.objects.filter(uid=plan.uid, is_published_copy=True).first()
         plan_changes = changes(plan, published_plan, PLAN_FIELDS)
     return {"plan_changes": plan_changes, "rows": rows, "counts": counts}
+
+
+def action_changes(action):
+    """What a parliament's draft `action` changed since its last publication, for its
+    staff: [(label, published, now)], [] when the same, None when never published."""
+    published = _published_copies([action]).get(action.uid)
+    found = changes(action, published, ACTION_FIELDS)
+    if found is not None and published.completion != action.completion:
+        found.append(
+            (_("Completion"), published.get_completion_display(), action.get_completion_display())
+        )
+    return found

@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from compact_tracker import pagecache
 from compact_tracker.safe_export import SafeExportMixin
 from compact_tracker.tables import RequestConfig, SingleTableMixin
-from parliaments import permissions, selectors, services, spreadsheet
+from parliaments import permissions, review, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
 from parliaments.forms import ActionForm, PlanForm, ProgressUpdateForm, SpreadsheetUploadForm
 from parliaments.models import Action
@@ -294,6 +294,7 @@ class ActionDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             action=action,
             history=selectors.action_history(action),
+            changes=review.action_changes(action),
             comments=selectors.open_review_comments(action),
             can_edit=permissions.can_edit_parliament(user, action.parliament),
             can_star=permissions.can_star_good_practice(user),

@@ -168,3 +168,24 @@ def test_the_decision_says_what_accepting_publishes(review):
     assert "and 2 progress updates with 2 pieces of evidence." in decision
     assert "nothing is published" in decision
     assert PlanOfAction.objects.filter(is_published_copy=True).count() == 1
+
+
+def test_staff_see_their_draft_beside_the_published_version(review):
+    editor = Client()
+    editor.force_login(make_user("editor.ma.2", "editor", "MA"))
+    renamed = review["actions"]["renamed"]
+    page = " ".join(editor.get(f"/workspace/actions/{renamed.pk}/").content.decode().split())
+    assert "Your draft differs from what the public sees." in page
+    assert "Hearing on migrant workers</td>" in page
+    assert "Hearings on migrant workers&#x27; rights</td>" in page
+    assert f"/parliaments/MA/actions/{renamed.uid}/" in page
+    # The draft says "limited" where the published copy says what its report supported.
+    unchanged = review["actions"]["unchanged"]
+    page = editor.get(f"/workspace/actions/{unchanged.pk}/").content.decode()
+    assert "Completion</th>" in page and "Title</th>" not in page
+    Action.objects.filter(pk=unchanged.pk).update(completion="not_started")
+    page = editor.get(f"/workspace/actions/{unchanged.pk}/").content.decode()
+    assert "The same as the published version." in page and "diff-table" not in page
+    added = review["actions"]["added"]
+    page = editor.get(f"/workspace/actions/{added.pk}/").content.decode()
+    assert "Not published yet" in page

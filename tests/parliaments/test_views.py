@@ -378,7 +378,7 @@ PAGES = [
     ("editor", "/workspace/submissions/2021-progress/", 10),  # + each update's evidence
     ("secretariat", "/review/", 6),  # + the cycle filter's choices
     ("secretariat", "/review/{submission}/", 16),  # + the published copies to compare
-    ("editor", "/workspace/actions/{action}/", 14),
+    ("editor", "/workspace/actions/{action}/", 17),  # + its published copy to compare
     ("anonymous", "/parliaments/MA/", 8),  # the country profile box
     ("anonymous", "/actions/?region=africa", 9),
     ("anonymous", "/parliaments/?region=africa", 3),
