@@ -149,3 +149,11 @@ def action_changes(action):
             (_("Completion"), published.get_completion_display(), action.get_completion_display())
         )
     return found
+
+
+def plan_changes(plan):
+    """The same for a draft plan, read again from the database (a form may have changed
+    the instance it was given): [] when the same, None when never published."""
+    saved = PlanOfAction.objects.get(pk=plan.pk)
+    published = PlanOfAction.objects.filter(uid=plan.uid, is_published_copy=True).first()
+    return changes(saved, published, PLAN_FIELDS)

@@ -113,7 +113,10 @@ class PlanUpdateView(LoginRequiredMixin, StaleEditMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            plan=self.plan, history=selectors.plan_history(self.plan), **kwargs
+            plan=self.plan,
+            changes=review.plan_changes(self.plan),
+            history=selectors.plan_history(self.plan),
+            **kwargs,
         )
 
     def form_valid(self, form):

@@ -189,3 +189,15 @@ def test_staff_see_their_draft_beside_the_published_version(review):
     added = review["actions"]["added"]
     page = editor.get(f"/workspace/actions/{added.pk}/").content.decode()
     assert "Not published yet" in page
+
+
+def test_staff_see_their_draft_plan_beside_the_published_version(review):
+    editor = Client()
+    editor.force_login(make_user("editor.ma.3", "editor", "MA"))
+    plan = PlanOfAction.objects.get(is_published_copy=False)
+    page = editor.get(f"/workspace/plan/{plan.pk}/edit/").content.decode()
+    assert "The same as the published version." in page
+    PlanOfAction.objects.filter(pk=plan.pk).update(summary="Hearings first, then the bill.")
+    page = " ".join(editor.get(f"/workspace/plan/{plan.pk}/edit/").content.decode().split())
+    assert "Your draft differs from what the public sees." in page
+    assert "Summary</th>" in page and "Hearings first, then the bill.</td>" in page
