@@ -266,6 +266,24 @@ class ProgressUpdateForm(forms.ModelForm):
         return links
 
 
+class ProgressUpdateEditForm(forms.ModelForm):
+    """Correct a draft progress update: what happened, when, for which cycle, how far.
+    `version` is the one the editor opened; evidence is added with a new update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "cycle", "completion", "narrative"]
+        widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = Cycle.objects.order_by("due_date")
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
 class ReviewForm(forms.Form):
     """Accept, or return with comments; one optional comment per item."""
 

@@ -30,6 +30,14 @@ urlpatterns = [
         name="submission",
     ),
     # Files, served after a permission check
+    path(
+        "workspace/progress/<int:pk>/edit/", views.ProgressEditView.as_view(), name="progress_edit"
+    ),
+    path(
+        "workspace/progress/<int:pk>/delete/",
+        views.ProgressDeleteView.as_view(),
+        name="progress_delete",
+    ),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("plans/<int:pk>/document/", views.PlanDocumentView.as_view(), name="plan_document"),
     # Secretariat review

@@ -25,7 +25,11 @@ from parliaments.services.outbox import (
 )
 from parliaments.services.people import person_invite
 from parliaments.services.plans import plan_create, plan_update
-from parliaments.services.progress import progress_update_create
+from parliaments.services.progress import (
+    progress_update_create,
+    progress_update_delete,
+    progress_update_update,
+)
 from parliaments.services.publication import CHANGE_KINDS, publish_parliament
 from parliaments.services.reference import DATA_DIR, parliaments_reference_load
 from parliaments.services.submissions import (
@@ -67,6 +71,8 @@ __all__ = [
     "plan_create",
     "plan_update",
     "progress_update_create",
+    "progress_update_delete",
+    "progress_update_update",
     "publish_parliament",
     "AlreadyTaken",
     "submission_accept",

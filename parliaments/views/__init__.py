@@ -30,6 +30,8 @@ from parliaments.views.workspace import (
     PlanDocumentView,
     PlanUpdateView,
     ProgressCreateView,
+    ProgressDeleteView,
+    ProgressEditView,
     WorkspaceHomeView,
 )
 
@@ -47,6 +49,8 @@ __all__ = [
     "PlanDocumentView",
     "PlanUpdateView",
     "ProgressCreateView",
+    "ProgressDeleteView",
+    "ProgressEditView",
     "PublicActionListView",
     "PublicActionView",
     "PublicParliamentListView",

@@ -23,8 +23,14 @@ from compact_tracker.safe_export import SafeExportMixin
 from compact_tracker.tables import RequestConfig, SingleTableMixin
 from parliaments import permissions, review, selectors, services, spreadsheet
 from parliaments.filters import ActionFilterSet
-from parliaments.forms import ActionForm, PlanForm, ProgressUpdateForm, SpreadsheetUploadForm
-from parliaments.models import Action
+from parliaments.forms import (
+    ActionForm,
+    PlanForm,
+    ProgressUpdateEditForm,
+    ProgressUpdateForm,
+    SpreadsheetUploadForm,
+)
+from parliaments.models import Action, ProgressUpdate
 from parliaments.tables import ActionTable, workspace_action_url
 from parliaments.views.helpers import LIST_PAGE_SIZE, _own_parliament, _require_edit
 from parliaments.views.mixins import StaleEditMixin
@@ -344,6 +350,99 @@ class ProgressCreateView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Progress recorded."))
         return redirect("parliaments:action_detail", pk=self.action.pk)
+
+
+class ProgressEditView(LoginRequiredMixin, FormView):
+    """Correct a draft progress update (its staff). Saved from an older version than the
+    current one, nothing is written: the form comes back with the editor's text and the
+    current version, saying who saved meanwhile, so that saving again is a choice."""
+
+    template_name = "parliaments/progress_edit.html"
+    form_class = ProgressUpdateEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.update = get_object_or_404(
+                selectors.progress_update_visible_to(request.user)
+                .drafts()
+                .select_related("action", "parliament"),
+                pk=kwargs["pk"],
+            )
+            _require_edit(request.user, self.update.parliament)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.update}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(update=self.update, action=self.update.action, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in ProgressUpdateEditForm.Meta.fields}
+        try:
+            services.progress_update_update(
+                actor=self.request.user,
+                update=ProgressUpdate.objects.get(pk=self.update.pk),
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except services.StaleEdit as error:
+            current = error.obj
+            post = self.request.POST.copy()
+            post["version"] = current.version
+            form = self.get_form_class()(post, instance=ProgressUpdate.objects.get(pk=current.pk))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Not saved: %(who)s saved this progress update since you opened it. "
+                    "Your text is below; save again to replace theirs, or cancel to keep it."
+                )
+                % {"who": getattr(error.changed_by, "get_full_name", lambda: "")() or _("someone")},
+            )
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Progress update corrected."))
+        return redirect("parliaments:action_detail", pk=self.update.action_id)
+
+
+class ProgressDeleteView(LoginRequiredMixin, TemplateView):
+    """Delete a draft progress update and its evidence, after a confirmation."""
+
+    template_name = "parliaments/progress_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.update = get_object_or_404(
+                selectors.progress_update_visible_to(request.user)
+                .drafts()
+                .select_related("action", "parliament", "cycle"),
+                pk=kwargs["pk"],
+            )
+            _require_edit(request.user, self.update.parliament)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(update=self.update, action=self.update.action, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        version = request.POST.get("version", "")
+        try:
+            services.progress_update_delete(
+                actor=request.user,
+                update=self.update,
+                expected_version=int(version) if version.isdigit() else -1,
+            )
+        except services.StaleEdit:
+            messages.error(
+                request,
+                _("Not deleted: someone changed this progress update meanwhile. Check it first."),
+            )
+            return redirect("parliaments:action_detail", pk=self.update.action_id)
+        messages.success(request, _("Progress update deleted."))
+        return redirect("parliaments:action_detail", pk=self.update.action_id)
 
 
 class EvidenceDownloadView(View):

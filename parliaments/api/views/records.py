@@ -245,10 +245,25 @@ class ActionViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSet):
             )
         ],
     ),
+    partial_update=extend_schema(
+        summary="Correct a draft progress update (staff)",
+        description="Date, cycle, completion and narrative. Send `version`; a stale version "
+        "answers 409 as for actions. The published copy changes at the next acceptance.",
+        examples=[
+            OpenApiExample(
+                "A correction",
+                value={"version": 2, "narrative": "Adopted in committee on 3 June."},
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(summary="Replace a draft progress update (staff)"),
+    destroy=extend_schema(
+        summary="Delete a draft progress update and its evidence (staff)",
+        parameters=[VERSION_PARAMETER],
+    ),
 )
-class ProgressUpdateViewSet(
-    CachedListMixin, WritableMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ProgressUpdateViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSet):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly, StaffWritesOwnParliament]
@@ -273,3 +288,39 @@ class ProgressUpdateViewSet(
         serializer.instance = services.progress_update_create(
             actor=self.request.user, action=action, links=links, **data
         )
+
+    def perform_update(self, serializer):
+        """Correct a draft: date, cycle, completion, narrative. Evidence is added with a
+        new progress update; an update stays on its action."""
+        version = self.expected_version(serializer)
+        data = serializer.validated_data
+        if "action" in data and data.pop("action").pk != serializer.instance.action_id:
+            raise serializers.ValidationError(
+                {"action": ["A progress update stays on its action."]}
+            )
+        if data.pop("links", None):
+            raise serializers.ValidationError(
+                {"links": ["Add evidence with a new progress update."]}
+            )
+        try:
+            serializer.instance = services.progress_update_update(
+                actor=self.request.user,
+                update=serializer.instance,
+                expected_version=version,
+                **data,
+            )
+        except services.StaleEdit as error:
+            raise _stale(error) from None
+
+    def perform_destroy(self, instance):
+        version = self.request.query_params.get("version")
+        if not version or not version.isdigit():
+            raise serializers.ValidationError(
+                {"version": ["Send ?version= with the version you read."]}
+            )
+        try:
+            services.progress_update_delete(
+                actor=self.request.user, update=instance, expected_version=int(version)
+            )
+        except services.StaleEdit as error:
+            raise _stale(error) from None
