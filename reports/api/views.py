@@ -42,6 +42,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.report_visible_to(self.request.user)
 
     @extend_schema(
+        operation_id="reports_json_schema",
         summary="The JSON Schema of a report's JSON file",
         description="A JSON Schema (draft 2020-12) that every report's `json` file "
         "validates against. `schema_version` in a report names the version it follows; "
