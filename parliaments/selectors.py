@@ -57,6 +57,22 @@ def evidence_file_visible_to(user):
     return queryset.filter(public)
 
 
+def can_open_evidence_file(user, evidence):
+    """The rule of evidence_file_visible_to for one evidence row already read (the API's
+    download links): anyone for a published file marked public, otherwise the secretariat
+    and the parliament's own staff."""
+    if not evidence.file:
+        return False
+    if evidence.is_published_copy and evidence.is_public:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if permissions.is_secretariat(user):
+        return True
+    own = permissions.parliament_of(user)
+    return own is not None and own.pk == evidence.progress_update.parliament_id
+
+
 def submission_visible_to(user):
     """The secretariat sees every submission, staff their own parliament's; everyone else
     sees accepted ones (who reported, and when, is public once accepted)."""

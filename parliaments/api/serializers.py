@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
-from parliaments import permissions, selectors
+from parliaments import selectors
 from parliaments.models import (
     Action,
     Evidence,
@@ -157,17 +157,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_file(self, evidence):
-        if not evidence.file:
-            return None
-        if evidence.is_published_copy and not evidence.is_public:
-            user = getattr(self.context.get("request"), "user", None)
-            own = permissions.parliament_of(user) if user else None
-            allowed = user is not None and permissions.is_secretariat(user)
-            if not allowed and own is not None:
-                allowed = own.pk == evidence.progress_update.parliament_id
-            if not allowed:
-                return None
         request = self.context.get("request")
+        if not selectors.can_open_evidence_file(getattr(request, "user", None), evidence):
+            return None
         url = reverse("parliaments:evidence_download", args=[evidence.pk])
         return request.build_absolute_uri(url) if request else url
 

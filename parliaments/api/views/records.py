@@ -126,6 +126,19 @@ ACTION_EXAMPLE = {
 }
 
 
+def _delete_at_version(request, delete, **row):
+    """DELETE ?version=N through a service: 400 without a version, 409 when stale."""
+    version = request.query_params.get("version")
+    if not version or not version.isdigit():
+        raise serializers.ValidationError(
+            {"version": ["Send ?version= with the version you read."]}
+        )
+    try:
+        delete(actor=request.user, expected_version=int(version), **row)
+    except services.StaleEdit as error:
+        raise _stale(error) from None
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Actions",
@@ -196,17 +209,7 @@ class ActionViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSet):
             raise _stale(error) from None
 
     def perform_destroy(self, instance):
-        version = self.request.query_params.get("version")
-        if not version or not version.isdigit():
-            raise serializers.ValidationError(
-                {"version": ["Send ?version= with the version you read."]}
-            )
-        try:
-            services.action_delete(
-                actor=self.request.user, action=instance, expected_version=int(version)
-            )
-        except services.StaleEdit as error:
-            raise _stale(error) from None
+        _delete_at_version(self.request, services.action_delete, action=instance)
 
 
 @extend_schema_view(
@@ -313,14 +316,4 @@ class ProgressUpdateViewSet(CachedListMixin, WritableMixin, viewsets.ModelViewSe
             raise _stale(error) from None
 
     def perform_destroy(self, instance):
-        version = self.request.query_params.get("version")
-        if not version or not version.isdigit():
-            raise serializers.ValidationError(
-                {"version": ["Send ?version= with the version you read."]}
-            )
-        try:
-            services.progress_update_delete(
-                actor=self.request.user, update=instance, expected_version=int(version)
-            )
-        except services.StaleEdit as error:
-            raise _stale(error) from None
+        _delete_at_version(self.request, services.progress_update_delete, update=instance)
