@@ -1,31 +1,45 @@
 """Per-parliament figures (reports.models.ParliamentFigure): what the dashboards add up,
 kept in step with the rows they count.
 
-Every write to an action, its objectives or commitments, or a progress update marks its
-parliament dirty (model signals, connected in reports/apps.py, catch every path: services,
-publication, admin, the spreadsheet import; writes that send no signals call
-`figures_mark` themselves). Dirty parliaments are collected per transaction and rebuilt
-once, when it commits: a handful of GROUP BY queries over that parliament's ~40 actions,
-then its rows replaced. Reads made inside the writing transaction rebuild first
-(`figures_fresh`), so a page never shows figures older than its own writes. A rebuild
-that fails is logged and leaves a StaleFigures row, which the beat job repairs.
+Every write to an action, its objectives or commitments, a progress update, a plan or a
+submission marks its parliament dirty (model signals, connected in reports/apps.py, catch
+every path: services, publication, admin, the spreadsheet import; writes that send no
+signals call `figures_mark` themselves). Dirty parliaments are collected per transaction
+and rebuilt once, when it commits: a handful of GROUP BY queries over that parliament's
+~40 actions, then the rows that changed replaced. Reads made inside the writing
+transaction rebuild first (`figures_fresh`), so a page never shows figures older than its
+own writes. A rebuild that fails is logged and leaves a StaleFigures row, which the beat
+job repairs.
 
 `figures_rebuild()` with no parliaments rebuilds everything in the same few queries (the
 scale generator, `manage.py rebuild_figures`); `figures_differences()` compares what is
 stored with what the rows give.
 """
 
+import datetime
 import logging
 
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncQuarter
 
-from parliaments.models import COMPLETION_RANK, Action, ActionType, Parliament, ProgressUpdate
+from parliaments.models import (
+    COMPLETION_RANK,
+    Action,
+    ActionType,
+    Parliament,
+    PlanOfAction,
+    ProgressUpdate,
+    Submission,
+)
+from parliaments.selectors import REPORTED
 
 logger = logging.getLogger(__name__)
 
 ALL = "all"  # marks every parliament dirty (reference data changed)
+
+# Statuses, one per parliament: read per parliament (the map), never added up by region.
+PER_PARLIAMENT = ("plan", "report")
 
 
 def _computed(parliament_ids=None):
@@ -116,7 +130,40 @@ def _computed(parliament_ids=None):
     )
     for parliament, published, quarter, n in rows:
         add((parliament, published, dimension.QUARTER, quarter.isoformat(), ""), n)
+    _add_statuses(add, parliament_ids)
     return figures
+
+
+def _add_statuses(add, parliament_ids):
+    """Each parliament's plan status and report status per cycle, one figure each (count
+    1): the map and the status tables read these rows, not a subquery per parliament.
+
+    plan: key the current plan's status, level its adoption date (ISO, or "").
+    report: key the cycle's id, level the first submission's date in UTC (or ""), for
+    the submissions that count as answered (drafts) or accepted (published)."""
+    from reports.models import ParliamentFigure
+
+    dimension = ParliamentFigure.Dimension
+    plans = PlanOfAction.objects.filter(is_current=True)
+    # The secretariat counts a report from its submission; the public from its acceptance.
+    submissions = Submission.objects.filter(status__in=REPORTED)
+    if parliament_ids is not None:
+        plans = plans.filter(parliament_id__in=parliament_ids)
+        submissions = submissions.filter(parliament_id__in=parliament_ids)
+    rows = plans.order_by().values_list(
+        "parliament_id", "is_published_copy", "status", "adopted_on"
+    )
+    for parliament, published, status, adopted_on in rows:
+        level = adopted_on.isoformat() if adopted_on else ""
+        add((parliament, published, dimension.PLAN, status, level), 1)
+    rows = submissions.order_by().values_list(
+        "parliament_id", "cycle_id", "status", "first_submitted_at"
+    )
+    for parliament, cycle, status, first in rows:
+        level = first.astimezone(datetime.UTC).date().isoformat() if first else ""
+        add((parliament, False, dimension.REPORT, str(cycle), level), 1)
+        if status == Submission.Status.ACCEPTED:
+            add((parliament, True, dimension.REPORT, str(cycle), level), 1)
 
 
 def _stored(parliament_ids=None):
@@ -211,6 +258,8 @@ def _by_region(figures, regions):
     _computed gives them) of the parliaments in `regions` ({parliament id: region})."""
     totals = {}
     for (parliament, published, dimension, key, level), (count, _best) in figures.items():
+        if dimension in PER_PARLIAMENT:
+            continue
         region = regions.get(parliament)
         if region is not None:
             total_key = (region, published, dimension, key, level)
@@ -238,6 +287,7 @@ def regions_regroup():
 
     sums = (
         ParliamentFigure.objects.filter(parliament__is_ipu_member=True)
+        .exclude(dimension__in=PER_PARLIAMENT)
         .values_list("parliament__region", "published", "dimension", "key", "level")
         .annotate(n=Sum("count"))
         .order_by()
@@ -491,7 +541,7 @@ def connect():
 
     from commitments.models import Commitment, Objective
 
-    for model in (Action, ProgressUpdate):
+    for model in (Action, ProgressUpdate, PlanOfAction, Submission):
         post_save.connect(_on_row_change, sender=model, dispatch_uid=f"figures-{model.__name__}")
         post_delete.connect(
             _on_row_change, sender=model, dispatch_uid=f"figures-del-{model.__name__}"

@@ -223,6 +223,10 @@ class ParliamentFigure(models.Model):
         COMMITMENT_GOOD_PRACTICE = "commitment_good_practice", _("good practices by commitment")
         # key: a commitment's code; level: "<instrument code>:<completion>".
         RATIFICATION = "ratification", _("ratification actions by commitment and instrument")
+        # One per parliament (count 1). plan: key the current plan's status, level its
+        # adoption date or "". report: key a cycle's id, level the first submission's date.
+        PLAN = "plan", _("plan of action status")
+        REPORT = "report", _("report status by cycle")
 
     parliament = models.ForeignKey(Parliament, on_delete=models.CASCADE, related_name="+")
     published = models.BooleanField()

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     IntegerField,
     Max,
     Min,
@@ -109,6 +108,16 @@ class Scope:
             published=self.published, dimension=dimension, parliament__in=self.parliaments()
         )
         return rows if key is None else rows.filter(key=key)
+
+    def figures_filtered(self, condition):
+        """The kept figures matching `condition` (a Q) for this scope's parliaments."""
+        from reports.figures import figures_fresh
+        from reports.models import ParliamentFigure
+
+        figures_fresh()
+        return ParliamentFigure.objects.filter(
+            condition, published=self.published, parliament__in=self.parliaments()
+        )
 
     def totals(self, dimension, key=None):
         """Counts of one dimension to add up over this scope's parliaments: the kept totals
@@ -259,58 +268,63 @@ def overdue_parliaments(scope, today):
     return [(iso2, name, region, days) for iso2, name, region in rows]
 
 
-def _action_count(scope):
-    """Each parliament's actions (every one, whatever the cycle), from its kept figures."""
-    from reports.models import ParliamentFigure
+ADOPTED = (PlanOfAction.Status.ADOPTED, PlanOfAction.Status.UNDER_REVISION)
 
-    total = ParliamentFigure.objects.filter(
-        parliament=OuterRef("pk"), published=scope.published, dimension="total", key="", level=""
-    ).values("count")[:1]
-    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+def _timeliness(day, due):
+    """ "none" without a date, else "on_time" (by the due date) or "late"."""
+    if day is None:
+        return "none"
+    return "on_time" if day <= due else "late"
 
 
 def parliament_statuses(scope, deadline, progress_cycle):
-    """One row per parliament: plan adoption date and status, and the 2021 report status.
-    Drives the map and the region's side-by-side table."""
+    """One row per parliament: plan adoption date and status, the 2021 report status and
+    the number of actions. Drives the map and the status tables. Read from the kept
+    figures (one status row per parliament, reports/figures.py), not computed per
+    parliament: two queries whatever the number of parliaments."""
+    from reports.models import ParliamentFigure
+
+    dimension = ParliamentFigure.Dimension
+    wanted = Q(dimension=dimension.TOTAL) | Q(dimension=dimension.PLAN)
+    if progress_cycle is not None:
+        wanted |= Q(dimension=dimension.REPORT, key=str(progress_cycle.pk))
+    figures = {}
+    for parliament, kind, key, level, count in (
+        scope.figures_filtered(wanted)
+        .values_list("parliament_id", "dimension", "key", "level", "count")
+        .order_by()
+    ):
+        figures[(parliament, kind)] = (key, level, count)
     rows = (
         scope.parliaments()
-        .annotate(
-            adopted_on=_adopted_on(scope),
-            plan_status=Subquery(
-                scope.current_plans()
-                .filter(parliament=OuterRef("pk"))
-                .order_by()
-                .values("status")[:1]
-            ),
-            first_report=_first_submitted(scope, progress_cycle)
-            if progress_cycle
-            else Value(None, output_field=DateTimeField()),
-            action_count=_action_count(scope),
-        )
         .order_by("name")
-        .values(
-            "iso2",
-            "iso_numeric",
-            "name",
-            "region",
-            "adopted_on",
-            "plan_status",
-            "first_report",
-            "action_count",
-        )
+        .values_list("pk", "iso2", "iso_numeric", "name", "region")
     )
     result = []
-    for row in rows:
-        if row["adopted_on"] is None:
-            row["adoption"] = "none"
-        else:
-            row["adoption"] = "on_time" if row["adopted_on"] <= deadline else "late"
-        if row["first_report"] is None or progress_cycle is None:
-            row["report"] = "none"
-        else:
-            late = row["first_report"].date() > progress_cycle.due_date
-            row["report"] = "late" if late else "on_time"
-        result.append(row)
+    for pk, iso2, iso_numeric, name, region in rows:
+        plan_status, adopted, _n = figures.get((pk, dimension.PLAN), (None, "", 0))
+        _k, reported, _n = figures.get((pk, dimension.REPORT), (None, "", 0))
+        adopted_on = (
+            datetime.date.fromisoformat(adopted) if adopted and plan_status in ADOPTED else None
+        )
+        first_report = datetime.date.fromisoformat(reported) if reported else None
+        adoption = _timeliness(adopted_on, deadline)
+        report = _timeliness(first_report, progress_cycle.due_date if progress_cycle else None)
+        result.append(
+            {
+                "iso2": iso2,
+                "iso_numeric": iso_numeric,
+                "name": name,
+                "region": region,
+                "adopted_on": adopted_on,
+                "plan_status": plan_status,
+                "first_report": first_report,
+                "action_count": figures.get((pk, dimension.TOTAL), ("", "", 0))[2],
+                "adoption": adoption,
+                "report": report,
+            }
+        )
     return result
 
 

@@ -43,6 +43,39 @@ def test_overview_figures_are_right(known):
     assert {days for *_rest, days in overdue} == {(today - deadline).days}
 
 
+@pytest.mark.parametrize("published", [False, True])
+def test_the_map_statuses_from_kept_figures_equal_the_counts_from_the_rows(known, published):
+    """parliament_statuses reads the kept plan and report figures; plan_adoption and
+    report_compliance count the plans and submissions themselves."""
+    scope = selectors.Scope(published=published)
+    deadline = selectors.plan_deadline()
+    cycle = Cycle.objects.get(code="2021-progress")
+    statuses = selectors.parliament_statuses(scope, deadline, cycle)
+    assert len(statuses) == 180
+    for field, expected in (
+        ("adoption", selectors.plan_adoption(scope, deadline)),
+        ("report", selectors.report_compliance(scope, cycle)),
+    ):
+        counts = {"on_time": 0, "late": 0, "none": 0}
+        for row in statuses:
+            counts[row[field]] += 1
+        assert counts == expected
+    if not published:
+        by_iso = {row["iso2"]: row for row in statuses}
+        assert by_iso["MA"]["adoption"] == "on_time" and by_iso["MA"]["report"] == "on_time"
+        assert by_iso["MX"]["adoption"] == "late" and by_iso["MX"]["report"] == "late"
+
+
+def test_the_map_statuses_take_two_queries_whatever_the_number_of_parliaments(
+    known, django_assert_num_queries
+):
+    scope, deadline = selectors.Scope(), selectors.plan_deadline()
+    cycle = Cycle.objects.get(code="2021-progress")
+    selectors.parliament_statuses(scope, deadline, cycle)  # this test's own writes: rebuilt
+    with django_assert_num_queries(2):
+        selectors.parliament_statuses(scope, deadline, cycle)
+
+
 def test_overview_page_shows_the_figures_and_missing_parliaments(known):
     response = known["client"].get("/dashboard/")
     assert response.status_code == 200

@@ -104,7 +104,8 @@ def test_a_deleted_action_leaves_no_figure(ma, committed):
         services.action_delete, actor=ma["editor"], action=action, expected_version=action.version
     )
     check()
-    assert not ParliamentFigure.objects.filter(parliament__iso2="MA", published=False).exists()
+    left = ParliamentFigure.objects.filter(parliament__iso2="MA", published=False)
+    assert list(left.values_list("dimension", flat=True)) == ["plan"]  # its plan's status
 
 
 def test_a_progress_update_counts_in_its_quarter_and_moves_the_completion(ma, committed):
@@ -189,6 +190,12 @@ def test_plan_writes_keep_the_figures(ma, committed):
         adopted_on=datetime.date(2020, 1, 5),
     )
     check()
+    # The current plan's status and adoption date, one row (the map reads it).
+    assert list(
+        ParliamentFigure.objects.filter(
+            parliament__iso2="MA", published=False, dimension="plan"
+        ).values_list("key", "level", "count")
+    ) == [("adopted", "2020-01-05", 1)]
     # Deleting a plan takes its actions with it (cascade).
     committed(lambda: ma["plan"].delete())
     check()
@@ -203,11 +210,16 @@ def test_submit_return_accept_and_star_keep_both_sets_of_figures(ma, committed):
     submission = committed(services.submission_for, ma["plan"].parliament, cycle)
     committed(services.submission_submit, actor=focal, submission=submission)
     check()
+    submitted_on = submission.first_submitted_at.astimezone(datetime.UTC).date().isoformat()
+    report = str(cycle.pk)
+    assert figure("MA", "report", report, level=submitted_on) == (1, None)
+    assert figure("MA", "report", report, published=True, level=submitted_on) is None
     committed(services.submission_return, actor=reviewer, submission=submission, comment="Dates")
     check()
     committed(services.submission_submit, actor=focal, submission=submission)
     committed(services.submission_accept, actor=reviewer, submission=submission)
     check()
+    assert figure("MA", "report", report, published=True, level=submitted_on) == (1, None)
     assert figure("MA", "completion", "substantial", published=True) == (1, None)
     assert figure("MA", "quarter", "2021-04-01", published=True) == (1, None)
     assert figure("MA", "objective", "7", published=True) == (1, 3)
