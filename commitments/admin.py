@@ -62,8 +62,17 @@ class CommitmentAdmin(ModelAdmin):
 
 @admin.register(Cycle)
 class CycleAdmin(ModelAdmin):
-    list_display = ["code", "title", "kind", "due_date", "due_date_precision", "commitment"]
-    list_filter = ["kind"]
+    list_display = [
+        "code",
+        "title",
+        "kind",
+        "due_date",
+        "due_date_precision",
+        "commitment",
+        "source",
+        "reporters",
+    ]
+    list_filter = ["kind", "source", "reporters"]
     search_fields = ["code", "title", "description"]
     list_select_related = ["commitment"]
     autocomplete_fields = ["commitment"]

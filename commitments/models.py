@@ -171,7 +171,20 @@ class Commitment(ReferenceDataModel):
 
 
 class Cycle(LocalizedTitle, ReferenceDataModel):
-    """A reporting cycle with its due date. Cycles are data: the secretariat adds the next."""
+    """A reporting cycle with its due date. Cycles are data: the secretariat opens the next
+    on the site (Reporting cycles), or adds it to commitments/data/cycles.toml.
+
+    `reporters`: every IPU member parliament reports, or only the parliaments listed for
+    the cycle (parliaments.CycleParliament). `source`: whether the outcome document sets
+    the cycle (Rabat §8) or the secretariat chose it (e.g. the 2030 IMRF)."""
+
+    class Reporters(models.TextChoices):
+        ALL = "all", _("All IPU member parliaments")
+        LISTED = "listed", _("The parliaments listed")
+
+    class Source(models.TextChoices):
+        OUTCOME_DOCUMENT = "outcome", _("Set by the Rabat outcome document")
+        SECRETARIAT = "secretariat", _("Chosen by the IPU secretariat")
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("Plan of action")
@@ -202,6 +215,16 @@ class Cycle(LocalizedTitle, ReferenceDataModel):
         blank=True,
         related_name="cycles",
         verbose_name=_("commitment it reports on"),
+    )
+    reporters = models.CharField(
+        _("who reports"), max_length=10, choices=Reporters.choices, default=Reporters.ALL
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=Source.choices,
+        default=Source.SECRETARIAT,
+        help_text=_("Whether the outcome document sets this cycle or the secretariat chose it."),
     )
 
     class Meta:

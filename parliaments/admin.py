@@ -9,6 +9,7 @@ from compact_tracker.admin import HistoryAdmin, ModelAdmin
 from parliaments.models import (
     Action,
     ApiToken,
+    CycleParliament,
     Evidence,
     OutboxMessage,
     Parliament,
@@ -28,6 +29,17 @@ class ParliamentAdmin(ModelAdmin):
     list_filter = ["region", "structure", "is_ipu_member", "membership_evidence"]
     search_fields = ["name", "=iso2", "=iso3", "subregion"]
     ordering = ["name"]
+
+
+@admin.register(CycleParliament)
+class CycleParliamentAdmin(ModelAdmin):
+    """Who reports in a cycle open to listed parliaments (set on the site's cycle form)."""
+
+    list_display = ["cycle", "parliament"]
+    list_filter = ["cycle"]
+    search_fields = ["parliament__name", "=parliament__iso2", "cycle__code"]
+    list_select_related = ["cycle", "parliament"]
+    autocomplete_fields = ["parliament"]
 
 
 @admin.register(Profile)

@@ -90,6 +90,7 @@ class ParliamentsConfig(AppConfig):
         from parliaments.models import (
             Action,
             ApiToken,
+            CycleParliament,
             Evidence,
             Parliament,
             PlanOfAction,
@@ -111,6 +112,7 @@ class ParliamentsConfig(AppConfig):
 
         # What empties the cached pages (compact_tracker.pagecache).
         pagecache.watch(Parliament, reference_scopes)
+        pagecache.watch(CycleParliament, reference_scopes)  # who reports in a cycle
         for model in (PlanOfAction, Action, ProgressUpdate, Evidence, SubmissionComment):
             pagecache.watch(model, record_scopes)
         pagecache.watch(Submission, submission_scopes)

@@ -13,6 +13,7 @@ from compact_tracker.uploads import UnsafeArchive, check_xlsx
 from parliaments.models import (
     PARLIAMENT_ROLES,
     Action,
+    Evidence,
     Parliament,
     PlanOfAction,
     ProgressUpdate,
@@ -202,7 +203,19 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProgressUpdateForm(forms.ModelForm):
+def _cycles(parliament):
+    """The cycles a progress update can report in: the parliament's (all, without one)."""
+    if parliament is None:
+        return Cycle.objects.order_by("due_date")
+    from parliaments.selectors import cycles_for
+
+    return cycles_for(parliament)
+
+
+class EvidenceFields(forms.Form):
+    """Evidence added with a progress update, or to a draft one: files (validated as
+    uploads are everywhere) and links, one per line with an optional title."""
+
     files = MultipleFileField(
         required=False,
         label=_("Evidence files"),
@@ -225,15 +238,6 @@ class ProgressUpdateForm(forms.ModelForm):
             "“Committee report https://…”."
         ),
     )
-
-    class Meta:
-        model = ProgressUpdate
-        fields = ["date", "cycle", "completion", "narrative"]
-        widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = Cycle.objects.order_by("due_date")
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []
@@ -266,22 +270,55 @@ class ProgressUpdateForm(forms.ModelForm):
         return links
 
 
-class ProgressUpdateEditForm(forms.ModelForm):
-    """Correct a draft progress update: what happened, when, for which cycle, how far.
-    `version` is the one the editor opened; evidence is added with a new update."""
+class ProgressUpdateForm(EvidenceFields, forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "cycle", "completion", "narrative"]
+        widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, parliament=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = _cycles(parliament)
+
+
+class ProgressUpdateEditForm(EvidenceFields, forms.ModelForm):
+    """Correct a draft progress update: what happened, when, for which cycle, how far, and
+    its evidence (add files and links, remove some). `version` is the one the editor
+    opened."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    remove_evidence = forms.ModelMultipleChoiceField(
+        queryset=Evidence.objects.none(),
+        required=False,
+        label=_("Remove evidence"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ticked files and links are removed when you save."),
+    )
 
     class Meta:
         model = ProgressUpdate
         fields = ["date", "cycle", "completion", "narrative"]
         widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parliament=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = Cycle.objects.order_by("due_date")
+        self.fields["cycle"].queryset = _cycles(parliament)
+        evidence = (
+            self.instance.evidence.filter(is_published_copy=False).order_by("pk")
+            if self.instance.pk
+            else Evidence.objects.none()
+        )
+        self.fields["remove_evidence"].queryset = evidence
+        self.fields["remove_evidence"].label_from_instance = _evidence_label
+        self.has_evidence = evidence.exists()
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+
+
+def _evidence_label(evidence):
+    if evidence.url:
+        return f"{evidence.title or evidence.url} ({evidence.url})"
+    return evidence.title or evidence.original_name
 
 
 class ReviewForm(forms.Form):
@@ -366,3 +403,61 @@ class SpreadsheetUploadForm(forms.Form):
         except UnsafeArchive as error:
             raise forms.ValidationError(str(error), code="unsafe_archive") from None
         return upload
+
+
+class CycleForm(forms.ModelForm):
+    """A reporting cycle as the secretariat opens or changes it, with the parliaments that
+    report in it when it is not for all."""
+
+    parliaments = forms.ModelMultipleChoiceField(
+        label=_("Parliaments that report"),
+        queryset=Parliament.objects.none(),
+        required=False,
+        help_text=_("Only when the cycle is for the parliaments listed."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "code",
+            "title",
+            "title_fr",
+            "kind",
+            "due_date",
+            "due_date_precision",
+            "commitment",
+            "description",
+            "source",
+            "reporters",
+        ]
+        widgets = {
+            "due_date": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "reporters": forms.RadioSelect,
+        }
+        help_texts = {
+            "code": _("Short and permanent, e.g. “2030-imrf”: letters, digits and hyphens."),
+            "title_fr": _("Shown to French readers; the English title when empty."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parliaments"].queryset = Parliament.objects.filter(
+            is_ipu_member=True
+        ).order_by("name")
+        self.fields["commitment"].queryset = Commitment.objects.order_by("position")
+        self.fields["commitment"].label_from_instance = lambda c: f"{c.code} — {c.title}"
+        self.fields["source"].initial = Cycle.Source.SECRETARIAT
+        if self.instance.pk and not self.is_bound:
+            self.initial["parliaments"] = list(
+                self.instance.listed_parliaments.values_list("parliament", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reporters") == Cycle.Reporters.LISTED and not data.get("parliaments"):
+            self.add_error(
+                "parliaments", _("List the parliaments that report, or choose all parliaments.")
+            )
+        return data

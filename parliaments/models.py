@@ -90,6 +90,31 @@ class Parliament(ReferenceDataModel):
         return self.name
 
 
+class CycleParliament(models.Model):
+    """A parliament that reports in a cycle open to listed parliaments only
+    (Cycle.reporters "listed"); a cycle for all parliaments lists none."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="listed_parliaments", verbose_name=_("cycle")
+    )
+    parliament = models.ForeignKey(
+        Parliament,
+        on_delete=models.CASCADE,
+        related_name="listed_cycles",
+        verbose_name=_("parliament"),
+    )
+
+    class Meta:
+        verbose_name = _("parliament listed for a cycle")
+        verbose_name_plural = _("parliaments listed for cycles")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "parliament"], name="one_listing_per_cycle")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id}: {self.parliament_id}"
+
+
 class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
     FOCAL_POINT = "focal_point", _("Focal point")

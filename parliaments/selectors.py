@@ -8,6 +8,7 @@ from parliaments import permissions
 from parliaments.models import (
     Action,
     Completion,
+    CycleParliament,
     Evidence,
     Parliament,
     PlanOfAction,
@@ -284,13 +285,40 @@ def current_plan(parliament, *, published=False):
     ).first()
 
 
+def cycles_for(parliament):
+    """The cycles this parliament reports in: those for every parliament, and those that
+    list it (Cycle.reporters). Soonest due first."""
+    listed = CycleParliament.objects.filter(parliament=parliament).values("cycle")
+    return Cycle.objects.filter(Q(reporters=Cycle.Reporters.ALL) | Q(pk__in=listed)).order_by(
+        "due_date", "code"
+    )
+
+
+def cycle_reporters(cycle):
+    """The IPU member parliaments that report in `cycle`: all, or those it lists."""
+    parliaments = Parliament.objects.filter(is_ipu_member=True)
+    if cycle.reporters == Cycle.Reporters.LISTED:
+        parliaments = parliaments.filter(
+            pk__in=CycleParliament.objects.filter(cycle=cycle).values("parliament")
+        )
+    return parliaments
+
+
+def reports_in(parliament, cycle):
+    """Whether `parliament` reports in `cycle`."""
+    return cycle.reporters == Cycle.Reporters.ALL or (
+        CycleParliament.objects.filter(cycle=cycle, parliament=parliament).exists()
+    )
+
+
 def parliament_submissions(parliament):
-    """Each cycle with this parliament's submission for it (or None), soonest due first."""
+    """Each cycle it reports in with this parliament's submission for it (or None),
+    soonest due first."""
     submissions = {
         submission.cycle_id: submission
         for submission in Submission.objects.filter(parliament=parliament)
     }
-    return [(cycle, submissions.get(cycle.pk)) for cycle in Cycle.objects.order_by("due_date")]
+    return [(cycle, submissions.get(cycle.pk)) for cycle in cycles_for(parliament)]
 
 
 # Two questions about a parliament's submission for a cycle, answered in one place:
@@ -306,7 +334,7 @@ def next_due(parliament, today):
     answered = Submission.objects.filter(parliament=parliament, status__in=NOTHING_TO_SEND).values(
         "cycle"
     )
-    cycle = Cycle.objects.exclude(pk__in=answered).order_by("due_date").first()
+    cycle = cycles_for(parliament).exclude(pk__in=answered).first()
     if cycle is None:
         return None, None
     return cycle, (cycle.due_date - today).days

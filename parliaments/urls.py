@@ -42,6 +42,9 @@ urlpatterns = [
     path("plans/<int:pk>/document/", views.PlanDocumentView.as_view(), name="plan_document"),
     # Secretariat review
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("cycles/", views.CycleListView.as_view(), name="cycle_list"),
+    path("cycles/new/", views.CycleFormView.as_view(), name="cycle_create"),
+    path("cycles/<slug:cycle_code>/edit/", views.CycleFormView.as_view(), name="cycle_edit"),
     path("review/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("review/<int:pk>/take/", views.SubmissionTakeView.as_view(), name="review_take"),
     # Public pages of published data

@@ -187,14 +187,13 @@ def report_compliance(scope, cycle):
     deadline = datetime.datetime.combine(
         cycle.due_date + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC
     )
-    return (
-        scope.parliaments()
-        .annotate(first=_first_submitted(scope, cycle))
-        .aggregate(
-            on_time=Count("pk", filter=Q(first__lt=deadline)),
-            late=Count("pk", filter=Q(first__gte=deadline)),
-            none=Count("pk", filter=Q(first__isnull=True)),
-        )
+    parliaments = scope.parliaments()
+    if cycle.reporters == Cycle.Reporters.LISTED:  # only the parliaments it lists report
+        parliaments = parliaments.filter(pk__in=parliament_selectors.cycle_reporters(cycle))
+    return parliaments.annotate(first=_first_submitted(scope, cycle)).aggregate(
+        on_time=Count("pk", filter=Q(first__lt=deadline)),
+        late=Count("pk", filter=Q(first__gte=deadline)),
+        none=Count("pk", filter=Q(first__isnull=True)),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parliaments import permissions
+from parliaments import selectors as parliament_selectors
 from reports import content, profile, render, selectors
 from reports.models import Report, ReportFile
 
@@ -363,7 +364,7 @@ def reminders_send(today=None):
     from django.urls import reverse
 
     from commitments.models import Cycle
-    from parliaments.models import OutboxMessage, Parliament, Role, Submission
+    from parliaments.models import OutboxMessage, Role, Submission
     from parliaments.services.notifications import cycle_label, site_url
     from parliaments.services.outbox import outbox_email
     from reports.models import ReminderSent
@@ -383,7 +384,7 @@ def reminders_send(today=None):
             else:
                 continue
             waiting = (
-                Parliament.objects.filter(is_ipu_member=True)
+                parliament_selectors.cycle_reporters(cycle)
                 .exclude(pk__in=answered.filter(cycle=cycle).values("parliament"))
                 .order_by("name")
             )

@@ -54,10 +54,10 @@ def demo(db):
     )
     Report.objects.create(cycle=cycle, scope="global", language="fr", formats=["pdf"])
     Cycle.objects.create(
-        code="2030-imrf",
-        title="International Migration Review Forum 2030",
+        code="2034-imrf",
+        title="International Migration Review Forum 2034",
         kind="imrf",
-        due_date=datetime.date(2030, 5, 1),
+        due_date=datetime.date(2034, 5, 1),
         commitment=None,
     )
     update = ProgressUpdate.objects.published().order_by("id").first()

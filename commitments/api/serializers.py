@@ -42,4 +42,14 @@ class CycleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cycle
-        fields = ["code", "title", "kind", "due_date", "due_date_precision", "commitment"]
+        fields = [
+            "code",
+            "title",
+            "title_fr",
+            "kind",
+            "due_date",
+            "due_date_precision",
+            "commitment",
+            "source",
+            "reporters",
+        ]

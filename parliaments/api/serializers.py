@@ -198,6 +198,16 @@ class ProgressUpdateSerializer(PublishableSerializer):
             "updated_at",
         ]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        action = attrs.get("action") or getattr(self.instance, "action", None)
+        cycle = attrs.get("cycle")
+        if action and cycle and not selectors.reports_in(action.parliament, cycle):
+            raise serializers.ValidationError(
+                {"cycle": ["This parliament does not report in this cycle."]}
+            )
+        return attrs
+
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_name", read_only=True)

@@ -3,7 +3,7 @@ version the user started from (optimistic concurrency); submissions move through
 states by compare-and-set, so a double click or a second reviewer cannot apply a step
 twice. Views, the API, the spreadsheet import and tasks all call these functions.
 
-One module per concept: reference (the parliaments reference load), versions (optimistic
+One module per concept: reference (the parliaments reference load), cycles, versions (optimistic
 concurrency of edits), plans, actions, progress, contents (what a submission covers),
 submissions, publication, notifications, people and tokens. Callers import from here."""
 
@@ -15,6 +15,7 @@ from parliaments.services.actions import (
     action_update,
 )
 from parliaments.services.contents import submission_contents
+from parliaments.services.cycles import cycle_open, cycle_update
 from parliaments.services.notifications import submission_notify
 from parliaments.services.outbox import (
     outbox_deliver,
@@ -58,6 +59,8 @@ __all__ = [
     "action_delete",
     "action_set_good_practice",
     "action_update",
+    "cycle_open",
+    "cycle_update",
     "api_token_create",
     "api_token_revoke",
     "merge_preview",

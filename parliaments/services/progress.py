@@ -17,6 +17,22 @@ def progress_update_create(*, actor, action, files=(), links=(), files_public=Fa
     their titles only). The action's completion follows the latest update."""
     update = ProgressUpdate(action=action, parliament_id=action.parliament_id, author=actor, **data)
     _save(update, actor)
+    _add_evidence(actor, update, files, links, files_public)
+    latest = (
+        ProgressUpdate.objects.filter(action=action, is_published_copy=False)
+        .order_by("-date", "-created_at")
+        .first()
+    )
+    if latest.pk == update.pk and action.completion != update.completion:
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        locked.completion = update.completion
+        locked.version += 1
+        locked._history_user = actor
+        locked.save()
+    return update
+
+
+def _add_evidence(actor, update, files, links, files_public):
     for upload in files:
         evidence = Evidence(
             progress_update=update,
@@ -30,18 +46,6 @@ def progress_update_create(*, actor, action, files=(), links=(), files_public=Fa
         _save(evidence, actor)
     for title, url in links:
         _save(Evidence(progress_update=update, url=url, title=title), actor)
-    latest = (
-        ProgressUpdate.objects.filter(action=action, is_published_copy=False)
-        .order_by("-date", "-created_at")
-        .first()
-    )
-    if latest.pk == update.pk and action.completion != update.completion:
-        locked = Action.objects.select_for_update().get(pk=action.pk)
-        locked.completion = update.completion
-        locked.version += 1
-        locked._history_user = actor
-        locked.save()
-    return update
 
 
 def _follow_latest(actor, action_id):
@@ -71,10 +75,22 @@ EDITABLE_FIELDS = ("date", "cycle", "completion", "narrative")
 
 
 @transaction.atomic
-def progress_update_update(*, actor, update, expected_version, merge=False, **data):
+def progress_update_update(
+    *,
+    actor,
+    update,
+    expected_version,
+    merge=False,
+    files=(),
+    links=(),
+    files_public=False,
+    remove_evidence=(),
+    **data,
+):
     """Correct a draft progress update (date, cycle, completion, narrative) if nobody saved
-    it since `expected_version` (or merge, as for actions); the action's completion
-    follows the latest update. Its history keeps every version."""
+    it since `expected_version` (or merge, as for actions), add evidence files and links
+    to it and remove some of its evidence (`remove_evidence`: its Evidence rows); the
+    action's completion follows the latest update. History keeps every version."""
     _draft_only(update)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -83,8 +99,22 @@ def progress_update_update(*, actor, update, expected_version, merge=False, **da
         ProgressUpdate, update, expected_version, data, merge=merge
     )
     update.merged = merged
-    if merged is not None and not changes:
+    gone = list(
+        update.evidence.filter(
+            is_published_copy=False, pk__in=[evidence.pk for evidence in remove_evidence]
+        )
+    )
+    if len(gone) != len(remove_evidence):
+        raise ValidationError(
+            {"remove_evidence": _("Only this update's own evidence can be removed.")}
+        )
+    evidence_changed = bool(files or links or gone)
+    if merged is not None and not changes and not evidence_changed:
         return update
+    for evidence in gone:
+        evidence._history_user = actor
+        evidence.delete()
+    _add_evidence(actor, update, files, links, files_public)
     for name, value in changes.items():
         setattr(update, name, value)
     update.version += 1

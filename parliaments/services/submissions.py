@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parliaments import selectors
 from parliaments.models import (
     Action,
     PlanOfAction,
@@ -88,6 +89,11 @@ def submission_submit(*, actor, submission, note=""):
     if len(note) > SUBMIT_NOTE_MAX_LENGTH:
         raise ValidationError(
             {"note": _("At most %(max)s characters.") % {"max": SUBMIT_NOTE_MAX_LENGTH}}
+        )
+    if not selectors.reports_in(submission.parliament, submission.cycle):
+        raise ValidationError(
+            _("%(parliament)s does not report in this cycle; the secretariat lists who does.")
+            % {"parliament": submission.parliament.name}
         )
     plan, _actions, _updates = submission_contents(submission.parliament, submission.cycle)
     if plan is None:

@@ -2,9 +2,10 @@
 published plans and actions. Views are thin: visibility comes from selectors, rules from
 permissions, writes from services.
 
-One module per page family: workspace, submissions (and review), public, people; helpers
+One module per page family: workspace, submissions (and review), cycles, public, people; helpers
 and mixins hold what they share. The URL confs import the views from here."""
 
+from parliaments.views.cycles import CycleFormView, CycleListView
 from parliaments.views.people import InviteView, PasswordResetView, TokenListView
 from parliaments.views.public import (
     PublicActionListView,
@@ -42,6 +43,8 @@ __all__ = [
     "ActionSpreadsheetView",
     "ActionStarView",
     "ActionUpdateView",
+    "CycleFormView",
+    "CycleListView",
     "EvidenceDownloadView",
     "InviteView",
     "PasswordResetView",

@@ -51,6 +51,8 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
         if request.user.is_authenticated:
             self.parliament = _own_parliament(request.user)
             self.cycle = get_object_or_404(Cycle, code=kwargs["cycle_code"])
+            if not selectors.reports_in(self.parliament, self.cycle):
+                raise Http404(_("Your parliament does not report in this cycle."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

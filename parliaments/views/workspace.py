@@ -331,6 +331,9 @@ class ProgressCreateView(LoginRequiredMixin, FormView):
             "cycle": next_cycle,
         }
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parliament": self.action.parliament}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(action=self.action, **kwargs)
 
@@ -372,7 +375,11 @@ class ProgressEditView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.update}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.update,
+            "parliament": self.update.parliament,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(update=self.update, action=self.update.action, **kwargs)
@@ -384,13 +391,21 @@ class ProgressEditView(LoginRequiredMixin, FormView):
                 actor=self.request.user,
                 update=ProgressUpdate.objects.get(pk=self.update.pk),
                 expected_version=form.cleaned_data["version"],
+                files=form.cleaned_data["files"],
+                links=form.cleaned_data["links"],
+                files_public=form.cleaned_data["files_public"],
+                remove_evidence=list(form.cleaned_data.get("remove_evidence") or []),
                 **data,
             )
         except services.StaleEdit as error:
             current = error.obj
             post = self.request.POST.copy()
             post["version"] = current.version
-            form = self.get_form_class()(post, instance=ProgressUpdate.objects.get(pk=current.pk))
+            form = self.get_form_class()(
+                post,
+                instance=ProgressUpdate.objects.get(pk=current.pk),
+                parliament=self.update.parliament,
+            )
             form.is_valid()
             form.add_error(
                 None,

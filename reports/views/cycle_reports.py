@@ -30,6 +30,11 @@ class ReportListView(FormView):
     def can_request(self):
         return permissions.can_request_report(self.request.user)
 
+    def get_initial(self):
+        """?cycle=<code> picks the cycle (the link from the reporting cycles page)."""
+        cycle = self.request.GET.get("cycle")
+        return {"cycle": cycle} if cycle else {}
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if not permissions.is_secretariat(self.request.user):

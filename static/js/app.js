@@ -10,4 +10,15 @@
   // Move focus to the error summary so screen-reader and keyboard users hear it first.
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
+  // The cycle form: the list of parliaments only matters when the cycle lists them.
+  const reporters = document.querySelector("[data-reporters]");
+  const listed = document.querySelector("[data-listed-parliaments]");
+  if (reporters && listed) {
+    const sync = function () {
+      const chosen = reporters.querySelector("input:checked");
+      listed.hidden = !chosen || chosen.value !== "listed";
+    };
+    reporters.addEventListener("change", sync);
+    sync();
+  }
 })();

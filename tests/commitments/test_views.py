@@ -50,7 +50,7 @@ def test_home_page_query_count_does_not_grow_with_data(
     with django_assert_max_num_queries(HOME_MAX_QUERIES):
         response = anonymous_client.get("/")
     assert response.status_code == 200
-    assert response.content.decode().count('class="cycle-code"') == 4 + extra
+    assert response.content.decode().count('class="cycle-code"') == 5 + extra
 
 
 def test_objective_page_shows_title_and_commitments(

@@ -122,7 +122,7 @@ def test_reminders_are_not_lost_when_the_mail_server_is_down_and_none_is_sent_tw
     codes = ["MA", "MX", "SN", "KE", "FR", "DE", "BR", "IN", "JP", "NG", "AU", "CA"]
     focal = [make_user(f"focal.{code.lower()}", "focal_point", code) for code in codes]
     cycle = Cycle.objects.create(
-        code="2030-imrf", title="IMRF 2030", kind="imrf", due_date=datetime.date(2030, 5, 1)
+        code="2034-imrf", title="IMRF 2034", kind="imrf", due_date=datetime.date(2034, 5, 1)
     )
     today = cycle.due_date - datetime.timedelta(days=60)
 
@@ -141,7 +141,7 @@ def test_reminders_are_not_lost_when_the_mail_server_is_down_and_none_is_sent_tw
         try:
             run_beat()
             _sweep_later(5)
-            arrived = [m for m in sink.messages if "IMRF 2030" in m[2]["Subject"]]
+            arrived = [m for m in sink.messages if "IMRF 2034" in m[2]["Subject"]]
             assert len(arrived) == 11
             sink.reject = set()
             run_beat()
@@ -150,13 +150,13 @@ def test_reminders_are_not_lost_when_the_mail_server_is_down_and_none_is_sent_tw
         finally:
             sink.stop()
     for user in focal:
-        to_user = [m for m in sink.to(user.email) if "IMRF 2030" in m["Subject"]]
+        to_user = [m for m in sink.to(user.email) if "IMRF 2034" in m["Subject"]]
         assert len(to_user) == 1, user.email
         parliament = Parliament.objects.get(pk=user.profile.parliament_id)
-        assert to_user[0]["Subject"].startswith(f"{parliament.name} — IMRF 2030")
+        assert to_user[0]["Subject"].startswith(f"{parliament.name} — IMRF 2034")
     from reports.models import ReminderSent
 
-    assert ReminderSent.objects.filter(key__endswith=":2030-imrf:60d").count() == 12
+    assert ReminderSent.objects.filter(key__endswith=":2034-imrf:60d").count() == 12
 
 
 def test_seed_demo_sends_nothing_and_queues_nothing(

@@ -183,3 +183,86 @@ def test_the_api_corrects_and_deletes_drafts_with_versions(progress):
     )
     assert response.status_code in (403, 404)
     assert ProgressUpdate.objects.get(pk=later.pk).narrative == "Adopted in plenary."
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_draft_update_gets_and_loses_evidence_through_the_form(
+    progress, django_capture_on_commit_callbacks
+):
+    """Add a file and a link to an existing draft update and remove its old link; the
+    published copy keeps its evidence until the next acceptance, which replaces it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    later = ProgressUpdate.objects.get(pk=progress["later"].pk)
+    gazette = later.evidence.get()
+    url = f"/workspace/progress/{later.pk}/edit/"
+    form_page = progress["client"].get(url).content.decode()
+    assert "Remove evidence" in form_page and "Gazette" in form_page
+    assert 'enctype="multipart/form-data"' in form_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = progress["client"].post(
+            url,
+            {
+                "version": later.version,
+                "date": "2021-09-01",
+                "cycle": later.cycle_id,
+                "completion": "complete",
+                "narrative": later.narrative,
+                "remove_evidence": [gazette.pk],
+                "links": "Hansard https://example.org/hansard",
+                "files": [SimpleUploadedFile("adopted-law.pdf", PDF)],
+                "files_public": "on",
+            },
+        )
+    assert response.status_code == 302
+    drafts = later.evidence.filter(is_published_copy=False)
+    assert sorted((e.title, e.url, e.is_public) for e in drafts) == [
+        ("Hansard", "https://example.org/hansard", False),
+        ("adopted-law.pdf", "", True),
+    ]
+    later.refresh_from_db()
+    assert later.version == progress["later"].version + 1
+    # The removal is in the history; the public still sees the gazette until accepted.
+    assert gazette.history.filter(history_type="-").exists()
+    published = ProgressUpdate.objects.published().get(uid=later.uid)
+    assert [e.title for e in published.evidence.all()] == ["Gazette"]
+    cycle = Cycle.objects.get(code="2021-progress")
+    submission = services.submission_for(later.parliament, cycle)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_submit(actor=progress["focal"], submission=submission)
+        services.submission_accept(actor=progress["reviewer"], submission=submission)
+    assert sorted(e.title for e in published.evidence.all()) == ["Hansard", "adopted-law.pdf"]
+    _figures_check()
+
+
+def test_evidence_of_another_update_cannot_be_removed_and_bad_input_saves_nothing(progress):
+    first = ProgressUpdate.objects.get(pk=progress["first"].pk)
+    later = ProgressUpdate.objects.get(pk=progress["later"].pk)
+    gazette = later.evidence.get()
+    url = f"/workspace/progress/{first.pk}/edit/"
+    base = {
+        "version": first.version,
+        "date": "2021-03-01",
+        "cycle": first.cycle_id,
+        "completion": "limited",
+        "narrative": "First reading, corrected.",
+    }
+    for extra, field in (
+        ({"remove_evidence": [gazette.pk]}, "remove_evidence"),  # not this update's
+        ({"links": "not a link"}, "links"),
+    ):
+        response = progress["client"].post(url, {**base, **extra})
+        assert response.status_code == 200
+        assert field in response.context["form"].errors or response.context["form"].errors
+        first.refresh_from_db()
+        assert first.narrative == "First reading." and first.version == progress["first"].version
+    assert later.evidence.filter(pk=gazette.pk).exists()
+    with pytest.raises(Exception, match="Only this update's own evidence"):
+        services.progress_update_update(
+            actor=progress["editor"],
+            update=first,
+            expected_version=first.version,
+            remove_evidence=[gazette],
+        )

@@ -27,20 +27,20 @@ def test_reminders_are_sent_once_per_occasion(db, django_capture_on_commit_callb
     focal_ke = make_user("focal.ke", "focal_point", "KE")
     make_user("secretariat.reviewer", "secretariat")
     cycle = Cycle.objects.create(
-        code="2030-imrf", title="IMRF 2030", kind="imrf", due_date=datetime.date(2030, 5, 1)
+        code="2034-imrf", title="IMRF 2034", kind="imrf", due_date=datetime.date(2034, 5, 1)
     )
     sixty_days_before = cycle.due_date - datetime.timedelta(days=60)
 
     _reminders(sixty_days_before, django_capture_on_commit_callbacks)
     _reminders(sixty_days_before, django_capture_on_commit_callbacks)  # beat ran twice
 
-    to_kenya = [m for m in mail.outbox if m.to == [focal_ke.email] and "IMRF 2030" in m.subject]
+    to_kenya = [m for m in mail.outbox if m.to == [focal_ke.email] and "IMRF 2034" in m.subject]
     assert len(to_kenya) == 1 and "due in 60 days" in to_kenya[0].subject
-    assert ReminderSent.objects.filter(key="KE:2030-imrf:60d").count() == 1
+    assert ReminderSent.objects.filter(key="KE:2034-imrf:60d").count() == 1
 
     mail.outbox.clear()
     _reminders(sixty_days_before + datetime.timedelta(days=1), django_capture_on_commit_callbacks)
-    assert not [m for m in mail.outbox if "IMRF 2030" in m.subject]  # not an occasion
+    assert not [m for m in mail.outbox if "IMRF 2034" in m.subject]  # not an occasion
 
 
 def test_overdue_reminders_weekly_and_a_summary_for_the_secretariat(
@@ -92,8 +92,10 @@ def test_a_report_requested_while_the_broker_is_down_stays_queued_then_the_sweep
 
 def test_nightly_job_requests_the_current_cycle_in_both_languages_once(db, monkeypatch):
     monkeypatch.setattr(services, "dispatch", lambda report: None)  # no worker here
+    # The next cycle due is the current one: the 2030 IMRF of the reference data, not a
+    # later one the secretariat opens.
     Cycle.objects.create(
-        code="2030-imrf", title="IMRF 2030", kind="imrf", due_date=datetime.date(2030, 5, 1)
+        code="2034-imrf", title="IMRF 2034", kind="imrf", due_date=datetime.date(2034, 5, 1)
     )
     assert tasks.build_cycle_reports.apply().get() == 1
     assert tasks.build_cycle_reports.apply().get() == 1  # queued ones are reused, not copied

@@ -59,6 +59,10 @@ class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModel
             raise PermissionDenied("Only a parliament's editors and focal point open its reports.")
         body = SubmissionOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        if not selectors.reports_in(parliament, body.validated_data["cycle"]):
+            raise serializers.ValidationError(
+                {"cycle": ["Your parliament does not report in this cycle."]}
+            )
         submission, created = services.submission_open(
             parliament=parliament, cycle=body.validated_data["cycle"]
         )
@@ -67,7 +71,8 @@ class SubmissionViewSet(CachedListMixin, JSONWritesMixin, viewsets.ReadOnlyModel
 
     @extend_schema(
         summary="Your parliament's cycles: due dates and report status (staff, secretariat)",
-        description="Every reporting cycle, soonest due first, with the parliament's "
+        description="Every reporting cycle the parliament reports in, soonest due first, "
+        "with the parliament's "
         "submission and its status, as the workspace shows them. Staff read their own "
         "parliament; the secretariat names one with `parliament` (ISO alpha-2).",
         parameters=[
