@@ -107,6 +107,28 @@ def versions(scopes):
     return result
 
 
+def value(name, scopes, compute, timeout=TIMEOUT):
+    """A small value (a count in the navigation) kept until one of `scopes` changes:
+    `compute()` runs once per version of those scopes, whoever asks. Falls back to
+    computing when the cache is down."""
+    try:
+        current = versions(scopes)
+        token = ":".join(current[scope][0] for scope in sorted(current))
+        key = f"pagecache:value:{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+        found = cache.get(key)
+        if found is not None:
+            return found[0]
+    except Exception:
+        logger.warning("page cache: could not read %s", name, exc_info=True)
+        return compute()
+    result = compute()
+    try:
+        cache.set(key, (result,), timeout)
+    except Exception:
+        logger.warning("page cache: could not keep %s", name, exc_info=True)
+    return result
+
+
 def bump(*scopes):
     """Replace the versions of `scopes` now (no scopes: everything)."""
     keys = [_version_key(scope) for scope in set(scopes or ALL)]

@@ -312,7 +312,7 @@ LOGGING = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "parliaments:home"
+LOGIN_REDIRECT_URL = "start"  # each role lands where it works (parliaments.views.people)
 LOGOUT_REDIRECT_URL = "commitments:home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links stay valid for a week
 

@@ -59,7 +59,7 @@ def test_lockout_ends_after_the_cool_off(editor_ma):
     assert _sign_in(client, "editor.ma", RIGHT).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     response = _sign_in(client, "editor.ma", RIGHT)
-    assert response.status_code == 302 and response["Location"] == "/workspace/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/start/"
 
 
 def test_the_account_stays_locked_from_another_address(editor_ma):
@@ -112,7 +112,7 @@ def test_secretariat_unlocks_an_account_from_the_admin(editor_ma, secretariat_cl
     assert not AccessAttempt.objects.exists()
 
     response = _sign_in(Client(), "editor.ma", RIGHT)
-    assert response.status_code == 302 and response["Location"] == "/workspace/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/start/"
 
 
 def test_admin_sign_in_is_locked_too(secretariat_user):

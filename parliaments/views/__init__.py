@@ -6,7 +6,7 @@ One module per page family: workspace, submissions (and review), cycles, public,
 and mixins hold what they share. The URL confs import the views from here."""
 
 from parliaments.views.cycles import CycleFormView, CycleListView
-from parliaments.views.people import InviteView, PasswordResetView, TokenListView
+from parliaments.views.people import InviteView, PasswordResetView, StartView, TokenListView
 from parliaments.views.public import (
     PublicActionListView,
     PublicActionView,
@@ -59,6 +59,7 @@ __all__ = [
     "PublicParliamentListView",
     "PublicParliamentView",
     "ReviewDetailView",
+    "StartView",
     "SubmissionTakeView",
     "ReviewQueueView",
     "SubmissionView",

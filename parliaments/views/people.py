@@ -1,5 +1,5 @@
-"""Accounts: the secretariat's invitations, your own API tokens, and password resets
-(throttled)."""
+"""Accounts: where each role starts after signing in, the secretariat's invitations, your
+own API tokens, and password resets (throttled)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +8,30 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from compact_tracker.security import client_ip, rate_limit_hit
 from parliaments import permissions, services
 from parliaments.forms import InviteForm
+
+
+def start_url(user):
+    """Where a person works: the secretariat on the overview dashboard, a parliament's
+    staff on its workspace, a partner on its API tokens beside the API guide."""
+    if permissions.is_secretariat(user):
+        return "reports:overview"
+    if permissions.is_parliament_staff(user) and permissions.parliament_of(user) is not None:
+        return "parliaments:home"
+    return "api_tokens"
+
+
+class StartView(LoginRequiredMixin, View):
+    """LOGIN_REDIRECT_URL: after signing in without a `next`, each role lands where it
+    works (a `next` parameter still wins: Django's LoginView follows it first)."""
+
+    def get(self, request):
+        return redirect(start_url(request.user))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

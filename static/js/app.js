@@ -21,4 +21,39 @@
     reporters.addEventListener("change", sync);
     sync();
   }
+  // A wide table scrolls inside its box on a narrow screen: the box becomes a labelled,
+  // keyboard-focusable region (so it can be scrolled without a mouse), and stops being one
+  // when the table fits again.
+  const labelOf = function (region) {
+    const table = region.querySelector("table");
+    if (table && table.caption && table.caption.textContent.trim()) {
+      return table.caption.textContent.trim();
+    }
+    const section = region.closest("section, article");
+    const heading = section && section.querySelector("h1, h2, h3, h4");
+    return heading ? heading.textContent.trim() : document.title;
+  };
+  const markScrollRegions = function () {
+    document.querySelectorAll(".table-responsive").forEach(function (region) {
+      const scrolls = region.scrollWidth > region.clientWidth + 1;
+      if (scrolls && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        region.setAttribute("data-scroll-region", "");
+        if (!region.hasAttribute("aria-label") && !region.hasAttribute("aria-labelledby")) {
+          region.setAttribute("aria-label", labelOf(region));
+        }
+      } else if (!scrolls && region.hasAttribute("data-scroll-region")) {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("data-scroll-region");
+      }
+    });
+  };
+  markScrollRegions();
+  let resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(markScrollRegions, 100);
+  });
 })();

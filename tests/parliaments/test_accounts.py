@@ -69,7 +69,7 @@ def test_sign_in_sign_out_and_password_change(editor_ma):
     response = client.post(
         "/accounts/login/", {"username": "editor.ma", "password": "correct horse battery"}
     )
-    assert response.status_code == 302 and response["Location"] == "/workspace/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/start/"
     response = client.post(
         "/accounts/password_change/",
         {
@@ -84,7 +84,7 @@ def test_sign_in_sign_out_and_password_change(editor_ma):
     response = client.post(
         "/accounts/login/", {"username": "editor.ma", "password": "another long password 7"}
     )
-    assert response.status_code == 302 and response["Location"] == "/workspace/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/start/"
 
 
 def test_password_reset_sends_a_link(editor_ma):

@@ -268,14 +268,15 @@ def _parliaments_with_data(count):
 
 
 # (persona, url, queries measured on the first request after a change)
+# The secretariat counts one query more: the review queue badge in its navigation.
 DASHBOARDS = [
-    ("secretariat", "/dashboard/", 15),
-    ("secretariat", "/dashboard/coverage/?cycle=2021-progress", 11),
-    ("secretariat", "/dashboard/coverage/?sort=5&dir=desc", 10),
-    ("secretariat", "/dashboard/objectives/5/", 12),
-    ("secretariat", "/dashboard/commitments/R7c.3/", 11),
-    ("secretariat", "/dashboard/regions/europe/", 13),
-    ("secretariat", "/dashboard/parliaments/MA/", 8),
+    ("secretariat", "/dashboard/", 16),
+    ("secretariat", "/dashboard/coverage/?cycle=2021-progress", 12),
+    ("secretariat", "/dashboard/coverage/?sort=5&dir=desc", 11),
+    ("secretariat", "/dashboard/objectives/5/", 13),
+    ("secretariat", "/dashboard/commitments/R7c.3/", 12),
+    ("secretariat", "/dashboard/regions/europe/", 14),
+    ("secretariat", "/dashboard/parliaments/MA/", 9),
     ("anonymous", "/progress/", 11),
 ]
 
