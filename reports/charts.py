@@ -43,7 +43,7 @@ def _skeleton(build):
 STATUS_COLOURS = {
     "on_time": "#1d6b34",
     "late": "#b86e00",
-    "none": "#a61d24",
+    "none": "#9aa5b1",  # nothing yet: a neutral grey, not a failure red (issue 15)
 }
 COMPLETION_COLOURS = ["#5f6b76", "#b86e00", "#1f6fb2", "#1d6b34", "#7a2525"]
 
@@ -152,12 +152,18 @@ def _quarterly_line(title, data):
     return _config(chart).to_dict(validate=False)
 
 
-def world_map(rows, field, legend, title):
+def world_map(rows, field, legend, title, link=None):
     """A choropleth of parliaments: rows with iso_numeric, name and `field` (a key of
-    `legend`: {key: (label, colour)}). Countries without a parliament stay grey."""
+    `legend`: {key: (label, colour)}). Countries without a parliament stay light grey.
+    `link(row)`: where a click on a country leads (its region's dashboard, its page)."""
     legend = {key: (str(label), colour) for key, (label, colour) in legend.items()}
     data = [
-        {"id": row["iso_numeric"], "name": row["name"], "status": legend[row[field]][0]}
+        {
+            "id": row["iso_numeric"],
+            "name": row["name"],
+            "status": legend[row[field]][0],
+            "href": link(row) if link else "",
+        }
         for row in rows
         if row.get("iso_numeric")
     ]
@@ -180,10 +186,12 @@ def _world_map(legend, title, data):
         alt.Chart(countries, title=title)
         .mark_geoshape(stroke="#ffffff", strokeWidth=0.5)
         .transform_lookup(
-            lookup="id", from_=alt.LookupData(alt.Data(values=data), "id", ["name", "status"])
+            lookup="id",
+            from_=alt.LookupData(alt.Data(values=data), "id", ["name", "status", "href"]),
         )
         .transform_filter("isValid(datum.status)")
         .encode(
+            href="href:N",
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(

@@ -398,7 +398,8 @@ def coverage_order(scope, sort, descending=False, axis="objective"):
             figure = figure.filter(key=key, level="").values("count")[:1]
         value = Coalesce(Subquery(figure, output_field=IntegerField()), 0)
         parliaments = parliaments.annotate(sort_value=value)
-        order = ["-sort_value", "-name"] if descending else ["sort_value", "name"]
+        # Ties by name, A to Z, in either direction (the many with none read in order).
+        order = ["-sort_value", "name"] if descending else ["sort_value", "name"]
     else:
         order = ["-name"] if descending else ["name"]
     return parliaments.order_by(*order).values_list("pk", "iso2", "name")

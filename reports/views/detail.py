@@ -3,6 +3,7 @@
 import json
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Objective
@@ -82,9 +83,20 @@ class ObjectiveView(DashboardView):
             "no": (_("No action yet"), "#c9ced3"),
         }
         parts["charts"]["map"] = json.dumps(
-            charts.world_map(statuses, "acting", legend, _("Parliaments acting on it"))
+            charts.world_map(
+                statuses,
+                "acting",
+                legend,
+                _("Parliaments acting on it"),
+                link=_parliament_dashboard_link(),
+            )
         )
         return parts
+
+
+def _parliament_dashboard_link():
+    base = reverse("reports:parliament", args=["XX"])
+    return lambda row: base.replace("XX", row["iso2"])
 
 
 class CommitmentView(DashboardView):

@@ -1,6 +1,7 @@
 """The overview dashboard, the same overview from published data for everyone (the
 public summary), and a region's overview."""
 
+import datetime
 import json
 
 from django.http import Http404
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from commitments.models import Cycle
@@ -15,6 +17,21 @@ from parliaments import selectors as parliament_selectors
 from parliaments.models import Region
 from reports import charts, selectors
 from reports.views.base import REGION_LABELS, DashboardView, Table, dashboard_filter
+
+
+def overdue_by(since, today):
+    """How long ago, as people say it: "6 years, 11 months", "3 weeks", "today"."""
+    if since >= today:
+        return _("today")
+    return timesince(since, today, depth=2)
+
+
+def overdue_since(overdue, today):
+    """(iso2, name, region, the first due date) from overdue_parliaments' rows."""
+    return [
+        (iso2, name, region, today - datetime.timedelta(days=days))
+        for iso2, name, region, days in overdue
+    ]
 
 
 def _status_rows(counts, labels):
@@ -49,6 +66,20 @@ def report_labels():
     }
 
 
+def map_link(scope):
+    """Where a click on a country leads: for the secretariat its region's dashboard (or,
+    on a region's page, the parliament's); for everyone else the parliament's public
+    page."""
+    if scope.published:
+        base = reverse("parliaments:public_parliament", args=["XX"])
+        return lambda row: base.replace("XX", row["iso2"])
+    if scope.region:
+        base = reverse("reports:parliament", args=["XX"])
+        return lambda row: base.replace("XX", row["iso2"])
+    base = reverse("reports:region", args=["xx"])
+    return lambda row: base.replace("xx", row["region"])
+
+
 def cycle_deadlines():
     """(the plan deadline, the 2021 progress cycle)."""
     return selectors.plan_deadline(), Cycle.objects.filter(code=selectors.PROGRESS_CYCLE).first()
@@ -59,6 +90,7 @@ REVIEW_QUEUE_SHOWN = 20
 
 
 OVERVIEW_PARTS = ("adoption", "compliance", "statuses", "overdue", "charts", "tables", "table_map")
+OVERVIEW_PARTS += ("dashboard_links",)
 
 
 def overview_parts(scope, today, with_queue):
@@ -83,7 +115,9 @@ def overview_parts(scope, today, with_queue):
         ),
         "types": charts.category_bar(types, _("Actions by type")),
         "quarters": charts.quarterly_line(quarters, _("Progress updates per quarter")),
-        "map": charts.world_map(statuses, "adoption", legend, _("Plan of action status")),
+        "map": charts.world_map(
+            statuses, "adoption", legend, _("Plan of action status"), link=map_link(scope)
+        ),
     }
     tables = [
         _counts_table(
@@ -119,12 +153,20 @@ def overview_parts(scope, today, with_queue):
         ),
         Table(
             "overdue",
-            _("Parliaments with nothing due answered"),
-            [_("Parliament"), "ISO", _("Region"), _("Days overdue")],
-            [(name, iso2, REGION_LABELS[region], days) for iso2, name, region, days in overdue],
+            _("Parliaments that have sent none of the reports due"),
+            [_("Parliament"), "ISO", _("Region"), _("First report due"), _("Overdue by")],
+            [
+                (name, iso2, REGION_LABELS[region], first_due, overdue_by(first_due, today))
+                for iso2, name, region, first_due in overdue_since(overdue, today)
+            ],
         ),
     ]
+    links = None
     if with_queue:
+        links = {
+            "objectives": selectors.coverage_columns("objective"),
+            "commitments": selectors.coverage_columns("commitment"),
+        }
         queue = parliament_selectors.review_queue().values_list(
             "parliament__name", "cycle__code", "submitted_at"
         )
@@ -132,9 +174,9 @@ def overview_parts(scope, today, with_queue):
             Table(
                 "review-queue",
                 _("Submissions waiting for review, oldest first"),
-                [_("Parliament"), _("Cycle"), _("Submitted"), _("Days waiting")],
+                [_("Parliament"), _("Cycle"), _("Submitted"), _("Waiting for")],
                 [
-                    (name, cycle, submitted_at.date(), (today - submitted_at.date()).days)
+                    (name, cycle, submitted_at.date(), overdue_by(submitted_at.date(), today))
                     for name, cycle, submitted_at in queue
                     if submitted_at
                 ],
@@ -149,6 +191,7 @@ def overview_parts(scope, today, with_queue):
         "charts": {name: json.dumps(spec) for name, spec in specs.items()},
         "tables": tables,
         "table_map": {table.name.replace("-", "_"): table for table in tables},
+        "dashboard_links": links,
     }
 
 

@@ -270,7 +270,7 @@ def _parliaments_with_data(count):
 # (persona, url, queries measured on the first request after a change)
 # The secretariat counts one query more: the review queue badge in its navigation.
 DASHBOARDS = [
-    ("secretariat", "/dashboard/", 16),
+    ("secretariat", "/dashboard/", 17),  # + the objectives and commitments to link
     ("secretariat", "/dashboard/coverage/?cycle=2021-progress", 12),
     ("secretariat", "/dashboard/coverage/?sort=5&dir=desc", 11),
     ("secretariat", "/dashboard/objectives/5/", 13),
@@ -422,3 +422,81 @@ def test_cached_pages_are_keyed_by_the_day(known, monkeypatch):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
     assert pagecache.Section(request).key != today
+
+
+def _chart(html, name):
+    import json
+
+    return json.loads(
+        re.search(rf'<script type="application/json" id="chart-{name}">(.*?)</script>', html, re.S)
+        .group(1)
+    )
+
+
+def _map_links(spec):
+    """{name: href} of the parliaments on a map spec."""
+    for layer in spec["layer"]:
+        for step in layer.get("transform", []):
+            if "lookup" in step:
+                return {row["name"]: row["href"] for row in step["from"]["data"]["values"]}
+    raise AssertionError("no parliaments on the map")
+
+
+def test_every_dashboard_is_linked_from_where_a_reader_looks(known):
+    """Issue 15: objective and commitment dashboards from the coverage headers, the
+    overview and the public pages (for the secretariat); region pages from the map."""
+    client = known["client"]
+    coverage = client.get("/dashboard/coverage/").content.decode()
+    for number in (1, 7, 23):
+        assert f'<a href="/dashboard/objectives/{number}/"' in coverage
+    assert '<a href="/dashboard/commitments/R7a.1/"' in coverage
+
+    overview = client.get("/dashboard/").content.decode()
+    section = overview.split('id="more-dashboards-title"', 1)[1]
+    assert len(re.findall(r'href="/dashboard/objectives/\d+/"', section)) == 23
+    assert len(re.findall(r'href="/dashboard/commitments/R[^"]+/"', section)) == 19
+    assert 'href="/dashboard/regions/africa/"' in section
+    links = _map_links(_chart(overview, "map"))
+    assert links["Morocco"] == "/dashboard/regions/africa/"
+    assert links["Mexico"] == "/dashboard/regions/americas/"
+    region = client.get("/dashboard/regions/africa/").content.decode()
+    assert _map_links(_chart(region, "map"))["Morocco"] == "/dashboard/parliaments/MA/"
+    public = Client().get("/progress/").content.decode()
+    assert _map_links(_chart(public, "map"))["Morocco"] == "/parliaments/MA/"
+
+    for path, dashboard in (
+        ("/objectives/7/", "/dashboard/objectives/7/"),
+        ("/commitments/R7a.1/", "/dashboard/commitments/R7a.1/"),
+    ):
+        assert f'href="{dashboard}"' in client.get(path).content.decode()
+        assert f'href="{dashboard}"' not in Client().get(path).content.decode()
+
+
+def test_the_coverage_matrix_shows_the_most_active_parliaments_first(known):
+    html = known["client"].get("/dashboard/coverage/").content.decode()
+    matrix = html.split('id="table-coverage-objectives"', 1)[1].split("</table>", 1)[0]
+    names = re.findall(r'<th scope="row">([^<]+)</th>', matrix)
+    assert names[:2] == ["Morocco", "Mexico"]  # 2 actions, then 1; then the 178 with none
+    assert names[2:4] == ["Afghanistan", "Albania"]  # ties A to Z
+
+
+def test_not_answered_yet_is_a_neutral_colour_on_the_map():
+    from reports import charts
+
+    assert charts.STATUS_COLOURS["none"] == "#9aa5b1"  # grey, not the failure red it was
+
+
+def test_overdue_reads_as_people_say_it(known):
+    """Issue 15: "31 December 2019 · 6 years, 11 months", not "2527" days."""
+    from reports.views.overview import overdue_by
+
+    today = datetime.date(2026, 12, 1)
+    nbsp = "\u00a0"  # Django keeps a number with its unit
+    assert overdue_by(datetime.date(2019, 12, 31), today) == f"6{nbsp}years, 11{nbsp}months"
+    assert overdue_by(datetime.date(2026, 11, 10), today) == f"3{nbsp}weeks"
+    assert overdue_by(today, today) == "today"
+    html = known["client"].get("/dashboard/").content.decode()
+    table = html.split('id="table-overdue"', 1)[1].split("</table>", 1)[0]
+    assert "First report due" in table and "Overdue by" in table
+    assert re.search(r"<td>\d+\xa0years?(, \d+\xa0months?)?</td>", table)
+    assert "Parliaments that have sent none of the reports due" in html
