@@ -428,8 +428,9 @@ def _chart(html, name):
     import json
 
     return json.loads(
-        re.search(rf'<script type="application/json" id="chart-{name}">(.*?)</script>', html, re.S)
-        .group(1)
+        re.search(
+            rf'<script type="application/json" id="chart-{name}">(.*?)</script>', html, re.S
+        ).group(1)
     )
 
 
