@@ -501,3 +501,40 @@ def test_overdue_reads_as_people_say_it(known):
     assert "First report due" in table and "Overdue by" in table
     assert re.search(r"<td>\d+\xa0years?(, \d+\xa0months?)?</td>", table)
     assert "Parliaments that have sent none of the reports due" in html
+
+
+def test_the_public_home_answers_what_parliaments_have_done(
+    known, django_capture_on_commit_callbacks
+):
+    """Issue 15: headline figures, the map, the latest published actions and the next due
+    cycle, from published data; a draft edit leaves it as it is, an acceptance moves it."""
+    visitor = Client()
+    html = visitor.get("/").content.decode()
+    summary = html.split('id="done-title"', 1)[1].split('id="cycles-title"', 1)[0]
+    assert re.search(r'kpi-number">1</span><span class="kpi-label">of 180 parliaments', summary)
+    accepted = r'kpi-number">1</span><span class="kpi-label">reports accepted: Progress'
+    assert re.search(accepted, summary)
+    assert "MA complete" in summary and "MX limited" not in summary  # MX was returned
+    assert _map_links(_chart(html, "home-map"))["Morocco"] == "/parliaments/MA/"
+    assert "Next report due:" in summary and "2030" in summary
+
+    action = Action.objects.drafts().get(title="MX limited")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_update(
+            actor=make_user("editor.mx", "editor", "MX"),
+            action=action,
+            expected_version=action.version,
+            title="MX limited, renamed",
+        )
+    assert "MX limited" not in visitor.get("/").content.decode().split('id="cycles-title"')[0]
+
+    from parliaments.models import Submission
+
+    submission = Submission.objects.get(parliament__iso2="MX", cycle__code="2021-progress")
+    focal = make_user("focal.mx2", "focal_point", "MX")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_submit(actor=focal, submission=submission)
+        services.submission_accept(actor=known["reviewer"], submission=submission)
+    after = visitor.get("/").content.decode().split('id="cycles-title"')[0]
+    assert "MX limited, renamed" in after
+    assert re.search(r'kpi-number">2</span><span class="kpi-label">of 180 parliaments', after)
