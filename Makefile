@@ -25,7 +25,7 @@ reference: migrate
 
 ## Set up everything (venv, database, reference data) and serve on http://127.0.0.1:8000
 run: reference
-	$(PY) manage.py runserver $(HOST)
+	SITE_URL="$${SITE_URL:-http://$(HOST)}" $(PY) manage.py runserver $(HOST)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

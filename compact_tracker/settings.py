@@ -307,9 +307,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_refusals": {"()": "compact_tracker.log_filters.OneLineForRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+if not REDIS_URL:
+    # The embedded default's in-memory broker has no host: kombu says so at every task.
+    LOGGING["loggers"] = {"kombu.connection": {"level": "ERROR"}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"  # each role lands where it works (parliaments.views.people)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from compact_tracker import api_schema  # noqa: F401 - registers the token scheme
 from compact_tracker.api import json_error_view
-from compact_tracker.views import ApiGuideView, healthz, livez
+from compact_tracker.views import ApiGuideView, FaviconView, healthz, livez
 
 admin.site.site_header = _("Compact Tracker administration")
 admin.site.site_title = _("Compact Tracker")
@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("parliaments.account_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     re_path(

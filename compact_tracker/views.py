@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
@@ -80,3 +80,15 @@ def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(404, "not_found", "No such API endpoint."), status=404)
     return html_page_not_found(request, exception)
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page says: the
+    site's icon (an SVG, which every current browser shows)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        from django.templatetags.static import static
+
+        return static("img/favicon.svg")
