@@ -2,7 +2,9 @@
 vendored vega-embed; the PDF reports will turn the same specs into SVG. No chart code is
 written by hand."""
 
+import datetime
 import functools
+import textwrap
 
 import altair as alt
 from django.templatetags.static import static
@@ -67,10 +69,31 @@ def _plain(rows):
     return [(key, str(label), count) for key, label, count in rows]
 
 
+LINE_BREAK = "|"  # in an axis label: a new line (see WRAPPED_LABELS)
+# An axis whose labels were wrapped by _wrapped shows them on several lines, never cut.
+WRAPPED_LABELS = f"split(datum.label, '{LINE_BREAK}')"
+
+
+def _rows_height(labels, per_row):
+    """A bar chart's height: `per_row` pixels a bar, or room for the longest label's lines
+    (every band is as tall as the tallest label needs)."""
+    most = max((_wrapped(label).count(LINE_BREAK) + 1 for label in labels), default=1)
+    return len(labels) * max(per_row, 16 * most + 14) + 20
+
+
+def _wrapped(label, width=22):
+    """A long category label on several lines ("Adopté au plus tard le 31 décembre 2019"
+    is not cut to "Adopté au plus tard le 31 déce…"); tooltips and tables keep it whole."""
+    return LINE_BREAK.join(textwrap.wrap(label, width)) or label
+
+
 def status_bar(rows, title):
     """rows: [(key, label, count)] with keys on_time / late / none."""
     rows, title = _plain(rows), str(title)
-    data = [{"status": label, "key": key, "count": count} for key, label, count in rows]
+    data = [
+        {"status": label, "line": _wrapped(label), "key": key, "count": count}
+        for key, label, count in rows
+    ]
     return _status_bar(data, tuple((key, label) for key, label, _n in rows), title)
 
 
@@ -81,8 +104,14 @@ def _status_bar(keys, title, data):
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("status:N", sort=labels, title=None),
-            x=alt.X("count:Q", title=_("Parliaments")),
+            y=alt.Y(
+                "line:N",
+                sort=[_wrapped(label) for label in labels],
+                title=None,
+                axis=alt.Axis(labelExpr=WRAPPED_LABELS),
+            ),
+            # Counts: whole numbers only on the axis (no 0.5 steps).
+            x=alt.X("count:Q", title=_("Parliaments"), axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(
@@ -93,7 +122,7 @@ def _status_bar(keys, title, data):
             ),
             tooltip=["status:N", "count:Q"],
         )
-        .properties(width="container", height=30 * len(keys) + 20)
+        .properties(width="container", height=_rows_height(labels, 30))
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
     return _config(alt.layer(chart, text)).to_dict(validate=False)
@@ -102,7 +131,9 @@ def _status_bar(keys, title, data):
 def category_bar(rows, title, colours=None):
     """rows: [(key, label, count)] in display order."""
     rows, title = _plain(rows), str(title)
-    data = [{"label": label, "count": count} for _key, label, count in rows]
+    data = [
+        {"label": label, "line": _wrapped(label), "count": count} for _key, label, count in rows
+    ]
     labels = tuple(label for _key, label, _n in rows)
     return _category_bar(data, labels, title, tuple(colours) if colours else None)
 
@@ -119,33 +150,70 @@ def _category_bar(labels, title, colours, data):
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=labels, title=None),
+            y=alt.Y(
+                "line:N",
+                sort=[_wrapped(label) for label in labels],
+                title=None,
+                axis=alt.Axis(labelExpr=WRAPPED_LABELS),
+            ),
             # Counts: whole numbers only on the axis (no 0.5 steps).
             x=alt.X("count:Q", title=_("Actions"), axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=["label:N", "count:Q"],
         )
-        .properties(width="container", height=26 * len(labels) + 20)
+        .properties(width="container", height=_rows_height(labels, 26))
     )
     text = chart.mark_text(align="left", dx=4).encode(text="count:Q", color=alt.value("#1f2933"))
     return _config(alt.layer(chart, text)).to_dict(validate=False)
 
 
-def quarterly_line(rows, title):
-    """rows: [(quarter date, count)]."""
-    data = [{"quarter": quarter.isoformat(), "count": count} for quarter, count in rows]
-    return _quarterly_line(data, str(title))
+def quarter_label(quarter):
+    """ "2019 Q2" (in French "T2 2019"): a quarter as the tables and charts show it."""
+    number = (quarter.month - 1) // 3 + 1
+    return _("%(year)s Q%(number)s") % {"year": quarter.year, "number": number}
+
+
+def every_quarter(rows):
+    """[(quarter start, count)] from the first quarter with a count to the last, with 0
+    for the quarters in between where nothing happened."""
+    counts = dict(rows)
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    year, index = first.year, (first.month - 1) // 3
+    result = []
+    while (year, index) <= (last.year, (last.month - 1) // 3):
+        quarter = datetime.date(year, 3 * index + 1, 1)
+        result.append((quarter, counts.get(quarter, 0)))
+        year, index = (year + 1, 0) if index == 3 else (year, index + 1)
+    return result
+
+
+def quarterly_bars(rows, title):
+    """rows: [(quarter date, count)], every quarter (every_quarter). Bars, not a line: an
+    empty quarter is a zero, never a line drawn across it."""
+    data = [{"quarter": quarter_label(quarter), "count": count} for quarter, count in rows]
+    return _quarterly_bars(data, str(title))
 
 
 @_skeleton
-def _quarterly_line(title, data):
+def _quarterly_bars(title, data):
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
-        .mark_line(point=True)
+        .mark_bar(color="#1f6fb2")
         .encode(
-            x=alt.X("quarter:T", title=_("Quarter"), timeUnit="yearquarter"),
-            y=alt.Y("count:Q", title=_("Progress updates")),
-            tooltip=[alt.Tooltip("quarter:T", timeUnit="yearquarter"), "count:Q"],
+            x=alt.X(
+                "quarter:O",
+                title=_("Quarter"),
+                sort=None,  # the data's order: oldest first
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=8),
+            ),
+            y=alt.Y(
+                "count:Q",
+                title=_("Progress updates"),
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            tooltip=[alt.Tooltip("quarter:O", title=_("Quarter")), "count:Q"],
         )
         .properties(width="container", height=220)
     )

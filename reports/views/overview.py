@@ -104,7 +104,7 @@ def overview_parts(scope, today, with_queue):
     compliance = _status_rows(_count(statuses, "report"), reported)
     completion = selectors.completion_distribution(scope)
     types = selectors.type_distribution(scope)
-    quarters = selectors.updates_per_quarter(scope)
+    quarters = charts.every_quarter(selectors.updates_per_quarter(scope))
     overdue = selectors.overdue_parliaments(scope, today)
     legend = {key: (label, charts.STATUS_COLOURS[key]) for key, label in adopted.items()}
     specs = {
@@ -114,7 +114,7 @@ def overview_parts(scope, today, with_queue):
             completion, _("Actions by completion"), charts.COMPLETION_COLOURS
         ),
         "types": charts.category_bar(types, _("Actions by type")),
-        "quarters": charts.quarterly_line(quarters, _("Progress updates per quarter")),
+        "quarters": charts.quarterly_bars(quarters, _("Progress updates per quarter")),
         "map": charts.world_map(
             statuses, "adoption", legend, _("Plan of action status"), link=map_link(scope)
         ),
@@ -134,7 +134,7 @@ def overview_parts(scope, today, with_queue):
             "updates-per-quarter",
             _("Progress updates per quarter"),
             [_("Quarter"), _("Updates")],
-            [(f"{q.year} Q{(q.month - 1) // 3 + 1}", n) for q, n in quarters],
+            [(charts.quarter_label(q), n) for q, n in quarters],
         ),
         Table(
             "plan-status",

@@ -538,3 +538,45 @@ def test_the_public_home_answers_what_parliaments_have_done(
     after = visitor.get("/").content.decode().split('id="cycles-title"')[0]
     assert "MX limited, renamed" in after
     assert re.search(r'kpi-number">2</span><span class="kpi-label">of 180 parliaments', after)
+
+
+def test_the_quarterly_series_shows_every_quarter_as_bars():
+    """Issue 15: every quarter from the first to the last, zero where nothing happened,
+    bars (no line drawn across an empty quarter), whole-number counts, no overlapping
+    labels."""
+    from reports import charts
+
+    rows = [(datetime.date(2021, 4, 1), 3), (datetime.date(2022, 1, 1), 1)]
+    every = charts.every_quarter(rows)
+    assert every == [
+        (datetime.date(2021, 4, 1), 3),
+        (datetime.date(2021, 7, 1), 0),
+        (datetime.date(2021, 10, 1), 0),
+        (datetime.date(2022, 1, 1), 1),
+    ]
+    assert charts.every_quarter([]) == []
+    spec = charts.quarterly_bars(every, "Progress updates per quarter")
+    values = spec["data"]["values"] if "data" in spec else spec["datasets"]
+    assert [row["quarter"] for row in values] == ["2021 Q2", "2021 Q3", "2021 Q4", "2022 Q1"]
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}
+    assert spec["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+
+
+def test_long_category_labels_wrap_instead_of_being_cut():
+    """Issue 15: "Adopté au plus tard le 31 déce…" no more: a long label is shown on two
+    lines; the tooltip and the table keep it whole."""
+    from reports import charts
+
+    label = "Adopté au plus tard le 31 décembre 2019"
+    spec = charts.status_bar(
+        [("on_time", label, 7), ("late", "Adopté plus tard", 2), ("none", "Pas encore", 171)],
+        "Plans d’action",
+    )
+    bars = spec["layer"][0]
+    values = bars["data"]["values"] if "data" in bars else spec["data"]["values"]
+    first = next(row for row in values if row["key"] == "on_time")
+    assert first["status"] == label  # whole, for the tooltip
+    assert first["line"].split("|") == ["Adopté au plus tard le", "31 décembre 2019"]
+    assert bars["encoding"]["y"]["axis"]["labelExpr"] == "split(datum.label, '|')"
+    assert bars["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
