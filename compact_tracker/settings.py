@@ -205,6 +205,8 @@ CELERY_TIMEZONE = "UTC"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# One date format per language (compact_tracker/formats): "20 Nov 2019", "20 nov. 2019".
+FORMAT_MODULE_PATH = ["compact_tracker.formats"]
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

@@ -41,7 +41,7 @@ def _shown(item, field, kind):
         return str(getattr(item, f"get_{field}_display")()) if getattr(item, field) else ""
     value = getattr(item, field)
     if kind == "date":
-        return date_format(value, "j M Y") if value else ""
+        return date_format(value) if value else ""
     if kind == "instrument":
         return str(value) if value else ""
     if kind == "commitments":
@@ -94,7 +94,7 @@ def flags(action, cycle, today):
     ):
         found.append(
             _("Target date passed (%(date)s) and not complete")
-            % {"date": date_format(action.target_date, "j M Y")}
+            % {"date": date_format(action.target_date)}
         )
     return found
 

@@ -384,7 +384,7 @@ def html_context(data, *, for_pdf=False, svgs=None):
 
 def _long_date(value):
     """A date as the report's language writes it: "18 June 2019", "18 juin 2019"."""
-    return date_format(value, "j F Y")
+    return date_format(value)
 
 
 def _html_cell(value):

@@ -53,3 +53,32 @@ def test_the_embedded_default_does_not_warn_about_its_in_memory_broker(tmp_path)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     # The task itself fails on the empty database; what matters is what kombu said first.
     assert "No hostname" not in result.stderr + result.stdout
+
+
+def test_one_date_format_per_language_everywhere():
+    """Issue 15: "20 Nov 2019" in English, "18 juil. 2019" in French (never "Jui"), a
+    moment with its zone; no template or module builds its own day format."""
+    import datetime
+    import re
+    from pathlib import Path
+
+    from django.utils import formats, translation
+
+    day = datetime.date(2019, 7, 18)
+    moment = datetime.datetime(2026, 12, 1, 14, 30, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        assert formats.date_format(day) == "18 Jul 2019"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "1 Dec 2026, 14:30 UTC"
+    with translation.override("fr"):
+        assert formats.date_format(day) == "18 juil. 2019"
+        assert formats.date_format(datetime.date(2019, 6, 18)) == "18 juin 2019"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "1 déc. 2026, 14:30 UTC"
+    root = Path(__file__).resolve().parents[1]
+    allowed = {"DATETIME_FORMAT", "F Y", "Y"}  # a moment; a month-precision date; a year
+    for path in [*root.glob("templates/**/*.html"), *root.glob("templates/**/*.txt")]:
+        for used in re.findall(r'\|date:"([^"]*)"', path.read_text()):
+            assert used in allowed, f'{path.relative_to(root)}: |date:"{used}"'
+    for path in root.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        assert not re.search(r'date_format\([^)]*"j ', path.read_text()), path

@@ -226,7 +226,7 @@ def side_by_side_html(statuses):
     for row in statuses:
         missing = ' class="row-missing"' if row["adoption"] == "none" else ""
         href = reverse("reports:parliament", args=[row["iso2"]])
-        adopted = date_format(row["adopted_on"], "j M Y") if row["adopted_on"] else ""
+        adopted = date_format(row["adopted_on"]) if row["adopted_on"] else ""
         rows.append(
             f"<tr{missing}>"
             f'<th scope="row"><a href="{escape(href)}">{escape(row["name"])}</a></th>'
