@@ -47,3 +47,28 @@ def sort_key(name):
     """A name as it is alphabetised: case and accents ignored ("Émirats" among the E)."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def matching(value, countries, languages=("en", "fr")):
+    """The ISO alpha-2 codes among `countries` ([(iso2, iso3, English name)]) that `value`
+    names: a code ("MA", "MAR"), or a name in any of `languages`, whole or its beginning,
+    case and accents ignored ("Maroc", "morocco", "Émirats")."""
+    wanted = sort_key(value.strip())
+    if not wanted:
+        return set()
+    codes = {
+        iso2
+        for iso2, iso3, _name in countries
+        if wanted in (iso2.casefold(), (iso3 or "").casefold())
+    }
+    if codes:
+        return codes
+    names = {}
+    for language in languages:
+        with translation.override(language):
+            for iso2, _iso3, name in countries:
+                names.setdefault(iso2, set()).add(sort_key(country_name(iso2, name)))
+    exact = {iso2 for iso2, found in names.items() if wanted in found}
+    if exact:
+        return exact
+    return {iso2 for iso2, found in names.items() if any(n.startswith(wanted) for n in found)}

@@ -329,6 +329,9 @@ LOGIN_REDIRECT_URL = "start"  # each role lands where it works (parliaments.view
 LOGOUT_REDIRECT_URL = "commitments:home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links stay valid for a week
 
+# An empty filter choice reads "Any", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -53,27 +53,27 @@ class ParliamentScopedFilterSet(django_filters.FilterSet):
     )
     country = django_filters.CharFilter(
         method="filter_country",
-        label=_("Country code"),
-        help_text=_("ISO 3166 alpha-2 or alpha-3, e.g. MA or MAR."),
+        label=_("Country"),
+        help_text=_("A name or a code, e.g. Morocco, Maroc or MA."),
     )
     region = django_filters.ChoiceFilter(
         field_name="parliament__region",
         choices=Region.choices,
         label=_("Region"),
-        help_text=_("UN M49 region, e.g. africa."),
+        help_text=_("In the API, the region's code, e.g. africa."),
     )
     parliament = django_filters.ModelChoiceFilter(
         queryset=Parliament.objects.order_by("name"),
         field_name="parliament",
         to_field_name="iso2",
         label=_("Parliament"),
-        help_text=_("The parliament's ISO 3166 alpha-2 code, e.g. MX."),
+        help_text=_("In the API, the parliament's two-letter code, e.g. MX."),
     )
     updated_since = UTCIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        label=_("Updated since"),
-        help_text=_("ISO 8601 date-time, e.g. 2021-12-31T00:00:00Z."),
+        label=_("Changed since"),
+        help_text=_("A date and time; in the API, e.g. 2021-12-31T00:00:00Z."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -86,8 +86,11 @@ class ParliamentScopedFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_country(self, queryset, name, value):
-        value = value.strip().upper()
-        return queryset.filter(Q(parliament__iso2=value) | Q(parliament__iso3=value))
+        """A code (MA, MAR) or a country's name in English or French (Morocco, Maroc)."""
+        from compact_tracker.countries import matching
+
+        countries = Parliament.objects.values_list("iso2", "iso3", "name")
+        return queryset.filter(parliament__iso2__in=matching(value, list(countries)))
 
 
 class ActionFilterSet(ParliamentScopedFilterSet):
