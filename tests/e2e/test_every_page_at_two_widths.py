@@ -15,7 +15,7 @@ from tests.reports.test_chart_tables import _urls
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = """() => {
+OVERFLOW = r"""() => {
   const width = document.documentElement.clientWidth;
   const out = [];
   for (const el of document.querySelectorAll("body *")) {
