@@ -191,9 +191,25 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def upload_attrs():
+    """What the browser checks before sending a file (static/js/app.js): the accepted
+    types and the size limit. The server checks the content again (validate_upload)."""
+    from django.conf import settings
+
+    from parliaments.validators import EXTENSIONS
+
+    extensions = sorted({f".{ext}" for ext in EXTENSIONS.values()} | {".jpeg"})
+    return {
+        "accept": ",".join(extensions + sorted(EXTENSIONS)),
+        "data-max-bytes": str(settings.UPLOAD_MAX_BYTES),
+        "data-too-large": _("“%(name)s” is larger than %(limit)s MB: it would be refused."),
+        "data-wrong-type": _("“%(name)s” is not a PDF, DOCX, XLSX, ODT, PNG or JPEG file."),
+    }
+
+
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs=upload_attrs()))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -56,4 +56,43 @@
     window.clearTimeout(resizing);
     resizing = window.setTimeout(markScrollRegions, 100);
   });
+  // Before an upload: say at once when a file is too large or of a type the server will
+  // refuse (the server checks again). The message sits under the field, and the form will
+  // not send until the file is replaced.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    const note = document.createElement("div");
+    note.className = "invalid-feedback d-block";
+    note.setAttribute("role", "alert");
+    note.id = input.id + "-client-error";
+    input.insertAdjacentElement("afterend", note);
+    const accepted = (input.getAttribute("accept") || "").split(",").filter(function (a) {
+      return a.startsWith(".");
+    });
+    input.addEventListener("change", function () {
+      const limit = parseInt(input.dataset.maxBytes, 10);
+      const problems = [];
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        const name = file.name.toLowerCase();
+        if (accepted.length && !accepted.some(function (ext) { return name.endsWith(ext); })) {
+          problems.push(input.dataset.wrongType.replace("%(name)s", file.name));
+        } else if (file.size > limit) {
+          problems.push(input.dataset.tooLarge.replace("%(name)s", file.name)
+            .replace("%(limit)s", String(Math.round(limit / 1048576))));
+        }
+      });
+      note.textContent = problems.join(" ");
+      input.setCustomValidity(problems.join(" "));
+      input.classList.toggle("is-invalid", problems.length > 0);
+      if (problems.length) input.setAttribute("aria-describedby", note.id);
+    });
+  });
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      const refused = form.querySelector("input[type=file].is-invalid");
+      if (refused) {
+        event.preventDefault();
+        refused.focus();
+      }
+    });
+  });
 })();
