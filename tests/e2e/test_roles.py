@@ -54,3 +54,21 @@ def test_a_next_parameter_still_wins(open_page, demo_data):
     form.locator('input[name="password"]').fill(PASSWORD)
     form.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/review/$"))
+
+
+def test_the_review_button_is_in_view_on_a_phone(open_page, demo_data):
+    """Issue 15: at 390 px the queue's table scrolls sideways, but the way into each
+    submission stays in its first column, in view."""
+    page = open_page()
+    sign_in(page, Story(), "secretariat")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/review/")
+    buttons = page.locator("table.review-queue tbody").get_by_role(
+        "link", name=re.compile("^Review")
+    )
+    assert buttons.count() >= 1
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
