@@ -381,7 +381,9 @@ def coverage_order(scope, sort, descending=False, axis="objective"):
     figures_fresh()
     parliaments = scope.parliaments()
     if sort != "name":
-        if sort == "total":
+        if sort == "actions":  # the parliament's number of actions: one kept figure
+            dimension, key = "total", ""
+        elif sort == "total":
             dimension, key = axis, None
         elif sort.isdigit():
             dimension, key = "objective", sort

@@ -65,7 +65,7 @@ def _sort_rows(rows, columns, sort, direction):
     if sort in keys:
         index = keys.index(sort)
         return sorted(rows, key=lambda r: (sign * r["cells"][index][0], r["name"]))
-    if sort == "total":
+    if sort in ("total", "actions"):
         return sorted(rows, key=lambda r: (sign * r["total"], r["name"]))
     return sorted(rows, key=lambda r: r["name"], reverse=descending)
 
@@ -84,9 +84,10 @@ class CoverageView(DashboardView):
         filterset = dashboard_filter(self.request)
         scope = selectors.Scope(**filterset.scope_kwargs())
         context = self.with_parts(self.base_context(scope))
-        # By default the parliaments with most actions first: page 1 is not 50 empty rows.
-        sort = self.request.GET.get("sort") or "total"
-        default_direction = "desc" if sort == "total" else "asc"
+        # By default the parliaments with most actions first: page 1 is not 50 empty rows
+        # (one kept figure per parliament, the cheapest order after the name).
+        sort = self.request.GET.get("sort") or "actions"
+        default_direction = "desc" if sort in ("actions", "total") else "asc"
         direction = self.request.GET.get("dir") or default_direction
         direction = direction if direction in ("asc", "desc") else default_direction
         context.update(filter=filterset, sort=sort, direction=direction)
