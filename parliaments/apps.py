@@ -28,13 +28,18 @@ def record_scopes(instance, **kwargs):
     return {pagecache.DRAFTS, pagecache.drafts_of(parliament_id)}
 
 
+# Any submission's state: the review queue's count in the secretariat's navigation reads
+# only this, so a draft edit (5 a second in a reporting season) does not recount it.
+SUBMISSIONS = "submissions"
+
+
 def submission_scopes(instance, **kwargs):
     """The public sees accepted submissions only: a submission changes public pages when
     it is accepted, or when it was accepted when loaded (a resubmission, a deletion)."""
     from compact_tracker import pagecache
     from parliaments.models import Submission
 
-    scopes = record_scopes(instance)
+    scopes = record_scopes(instance) | {SUBMISSIONS}
     accepted = Submission.Status.ACCEPTED
     if accepted in (instance.status, getattr(instance, "_pagecache_loaded_status", None)):
         scopes.add(pagecache.PUBLISHED)

@@ -12,12 +12,13 @@ DUE_SOON_DAYS = 60
 
 def waiting_for_review():
     """Submissions waiting for a decision (the secretariat's badge), counted once per
-    change to any parliament's drafts or submissions."""
+    change to any submission (not to drafts: they change many times a second)."""
+    from parliaments.apps import SUBMISSIONS
     from parliaments.models import Submission
 
     return pagecache.value(
         "nav-waiting",
-        [pagecache.DRAFTS],
+        [SUBMISSIONS],
         lambda: Submission.objects.filter(status=Submission.Status.SUBMITTED).count(),
     )
 

@@ -143,3 +143,30 @@ def test_a_partner_sees_the_api_and_no_workspace(client):
     links = nav(client.get("/").content.decode())
     assert ("API guide", "/api/") in links and ("API tokens", "/accounts/tokens/") in links
     assert not [href for _text, href in links if href in ("/workspace/", "/review/")]
+
+
+def test_a_draft_edit_does_not_recount_the_review_badge(django_capture_on_commit_callbacks):
+    """Issue 13 under writes: the secretariat's badge reads submissions only, so the many
+    draft edits of a reporting season do not make every secretariat page recount it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parliaments.context_processors import waiting_for_review
+
+    editor = person("editor.ma", "editor", "MA")
+    action = ActionFactory(plan=PlanFactory(parliament=Parliament.objects.get(iso2="MA")))
+    assert waiting_for_review() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_update(
+            actor=editor, action=action, expected_version=action.version, title="Renamed"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        assert waiting_for_review() == 0
+    assert len(queries) == 0
+    focal = person("focal.ma", "focal_point", "MA")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.submission_for(
+            action.parliament, Cycle.objects.get(code="2021-progress")
+        )
+        services.submission_submit(actor=focal, submission=submission)
+    assert waiting_for_review() == 1
