@@ -19,6 +19,7 @@ from parliaments.models import (
     ProgressUpdate,
     Role,
 )
+from parliaments.services.cycles import CYCLE_FIELDS
 from parliaments.validators import validate_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,7 +298,7 @@ class ProgressUpdateForm(EvidenceFields, forms.ModelForm):
         self.fields["cycle"].queryset = _cycles(parliament)
 
 
-class ProgressUpdateEditForm(EvidenceFields, forms.ModelForm):
+class ProgressUpdateEditForm(ProgressUpdateForm):
     """Correct a draft progress update: what happened, when, for which cycle, how far, and
     its evidence (add files and links, remove some). `version` is the one the editor
     opened."""
@@ -311,14 +312,8 @@ class ProgressUpdateEditForm(EvidenceFields, forms.ModelForm):
         help_text=_("Ticked files and links are removed when you save."),
     )
 
-    class Meta:
-        model = ProgressUpdate
-        fields = ["date", "cycle", "completion", "narrative"]
-        widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
-
     def __init__(self, *args, parliament=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = _cycles(parliament)
+        super().__init__(*args, parliament=parliament, **kwargs)
         evidence = (
             self.instance.evidence.filter(is_published_copy=False).order_by("pk")
             if self.instance.pk
@@ -435,18 +430,7 @@ class CycleForm(forms.ModelForm):
 
     class Meta:
         model = Cycle
-        fields = [
-            "code",
-            "title",
-            "title_fr",
-            "kind",
-            "due_date",
-            "due_date_precision",
-            "commitment",
-            "description",
-            "source",
-            "reporters",
-        ]
+        fields = list(CYCLE_FIELDS)  # what the services take, one list
         widgets = {
             "due_date": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 3}),

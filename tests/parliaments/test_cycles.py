@@ -6,6 +6,7 @@ follows the new one with no code change."""
 import datetime
 import json
 
+import jsonschema
 import pytest
 from django.core import mail
 from django.test import Client
@@ -174,10 +175,10 @@ def test_a_new_cycle_walks_from_reminder_to_accepted_report(
     assert report_services.report_build(report.pk)
     report.refresh_from_db()
     data = json.loads(report.files.get(format="json").file.read())
+    jsonschema.validate(data, content.JSON_SCHEMA)  # a new cycle's report keeps the schema
     assert data["summary"]["report_compliance"] == {"on_time": 1, "late": 0, "none": 1}
     titles = [row["title"] for row in data["actions"]]
     assert "Hearing on the regional report" in titles
-    assert content.JSON_SCHEMA  # the report validates against it in test_cycle_reports
 
 
 def test_the_api_refuses_a_cycle_the_parliament_does_not_report_in(secretariat):
