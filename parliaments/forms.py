@@ -116,10 +116,31 @@ class PlanForm(VersionedForm):
         return document
 
 
-class CommitmentChoiceWidget(forms.CheckboxSelectMultiple):
-    """Each commitment checkbox carries the objectives it serves, so the form can
-    suggest them (static/js/action-form.js). The links are read when the widget is drawn,
-    not when a form is only validated (the spreadsheet import validates one per row)."""
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """A multi-select that static/js/action-form.js turns into a searchable Tom Select
+    (static/vendor/tom-select-2.6.2). Without JavaScript it stays a plain list box."""
+
+    def __init__(self, attrs=None, *, placeholder=""):
+        super().__init__({"size": 8, **(attrs or {})})
+        self.placeholder = placeholder
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-placeholder"] = str(self.placeholder)
+        widget_attrs["data-remove-label"] = str(_("Remove"))
+        widget_attrs["data-no-results"] = str(_("Nothing matches."))
+        return context
+
+
+class CommitmentChoiceWidget(SearchableSelectMultiple):
+    """The Rabat commitments grouped by the outcome document's paragraph. Each option
+    carries the objectives the commitment serves, so the form can suggest them. The
+    commitments and their links are read when the widget is drawn, not when a form is only
+    validated (the spreadsheet import validates one form per row)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, placeholder=_("Type a code or a word to find a commitment"))
 
     @cached_property
     def objectives_by_commitment(self):
@@ -131,23 +152,49 @@ class CommitmentChoiceWidget(forms.CheckboxSelectMultiple):
             by_commitment.setdefault(commitment_id, []).append(number)
         return by_commitment
 
+    def optgroups(self, name, value, attrs=None):
+        by_paragraph = {}
+        for commitment in Commitment.objects.order_by("position"):
+            by_paragraph.setdefault(commitment.paragraph, []).append(commitment)
+        self.choices = [
+            (
+                _("Paragraph %(paragraph)s") % {"paragraph": paragraph},
+                [(c.pk, f"{c.code} — {c.title}") for c in commitments],
+            )
+            for paragraph, commitments in by_paragraph.items()
+        ]
+        return super().optgroups(name, value, attrs)
+
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        pk = getattr(value, "value", value)
-        numbers = self.objectives_by_commitment.get(pk, [])
+        numbers = self.objectives_by_commitment.get(value, [])
         option["attrs"]["data-objectives"] = ",".join(str(n) for n in numbers)
+        return option
+
+
+class ObjectiveChoiceWidget(SearchableSelectMultiple):
+    """The 23 GCM objectives; each option carries its number, so the form can tick the
+    ones the chosen commitments serve and list them first."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, placeholder=_("Type a number or a word to find an objective"))
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-number"] = str(label).split(".", 1)[0]
         return option
 
 
 class ActionForm(VersionedForm):
     commitments = forms.ModelMultipleChoiceField(
         queryset=Commitment.objects.order_by("position"),
+        widget=CommitmentChoiceWidget(attrs={"class": "commitment-choices"}),
         label=_("Rabat commitments"),
         help_text=_("At least one. The GCM objectives they serve are suggested below."),
     )
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.order_by("number"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "objective-choices"}),
+        widget=ObjectiveChoiceWidget(attrs={"class": "objective-choices"}),
         label=_("GCM objectives"),
         help_text=_("At least one."),
     )
@@ -156,6 +203,7 @@ class ActionForm(VersionedForm):
         required=False,
         label=_("Instrument to ratify"),
         help_text=_("Only for a ratification."),
+        empty_label=_("Choose an instrument"),
     )
 
     class Meta:
@@ -175,16 +223,16 @@ class ActionForm(VersionedForm):
         widgets = {
             "start_date": DATE_INPUT,
             "target_date": DATE_INPUT,
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["commitments"]
-        field.widget = CommitmentChoiceWidget(attrs={"class": "commitment-choices"})
-        field.widget.choices = field.choices
-        self.fields["commitments"].label_from_instance = lambda c: f"{c.code} — {c.title}"
         self.fields["objectives"].label_from_instance = lambda o: f"{o.number}. {o.localized_title}"
+        action_type = self.fields["action_type"]
+        action_type.choices = [("", _("Choose a type"))] + [
+            choice for choice in action_type.choices if choice[0]
+        ]
         self.fields["instrument"].label_from_instance = lambda i: f"{i.code} — {i.name}"
 
 

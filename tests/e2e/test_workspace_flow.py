@@ -131,15 +131,17 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
     form = editor.locator("form.action-form")
     form.locator('input[name="title"]').fill(ACTION_TITLE)
     form.locator('select[name="action_type"]').select_option("legislation")
-    commitment = form.get_by_label(re.compile(rf"^\s*{re.escape(COMMITMENT)} — "))
-    suggested = sorted(int(n) for n in commitment.get_attribute("data-objectives").split(","))
+    option = form.locator('select[name="commitments"] option', has_text=f"{COMMITMENT} — ")
+    suggested = sorted(int(n) for n in option.get_attribute("data-objectives").split(","))
     assert suggested, f"{COMMITMENT} serves no objective in the page's data"
     assert_objectives_ticked(form, [])
-    commitment.check()
-    # static/js/action-form.js ticks the objectives the commitment serves.
+    # The commitments are a searchable multi-select (Tom Select): type, then Enter.
+    form.get_by_role("combobox", name=re.compile("Rabat commitments")).fill(COMMITMENT)
+    editor.keyboard.press("Enter")
+    # static/js/action-form.js selects the objectives the commitment serves.
     assert_objectives_ticked(form, suggested)
     note = form.locator("[data-suggestion-note]")
-    expect(note).to_contain_text("Suggested objectives ticked:")
+    expect(note).to_contain_text("Suggested objectives added:")
     assert sorted(int(n) for n in re.findall(r"\d+", note.inner_text())) == suggested
     story.check(editor, "editor-action-form-filled")
 
@@ -281,10 +283,7 @@ def test_action_progress_submission_review_and_publication(open_page, demo_data,
 
 
 def assert_objectives_ticked(form, numbers):
-    ticked = form.locator('input[name="objectives"]').evaluate_all(
-        """boxes => boxes.filter(box => box.checked).map(box => {
-            const label = document.querySelector('label[for="' + box.id + '"]');
-            return parseInt(label.textContent, 10);
-        })"""
+    ticked = form.locator('select[name="objectives"]').evaluate(
+        "select => Array.from(select.selectedOptions).map(o => parseInt(o.dataset.number, 10))"
     )
     assert sorted(ticked) == sorted(numbers)

@@ -4,6 +4,7 @@ Services, the conflict page, the spreadsheet import and the API's 409 recipe."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -272,6 +273,10 @@ def test_conflict_page_shows_both_sides_and_requires_a_choice(editor_ma, focal_m
     assert page.status_code == 200
     html = page.content.decode()
     assert "When you opened it" in html and "Theirs" in html and "Yours" in html
+    # When they saved: the one date-and-time format, its zone said once.
+    assert re.search(r"Theirs \([^,]+, \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\)", html)
+    assert re.search(r"Changed by [^<]+ on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC while", html)
+    assert "UTC UTC" not in html and "UTC (UTC)" not in html
     assert "Hearing on migrant workers" in html  # when opened
     assert "Hearing held in May" in html  # theirs
     assert 'value="Hearing postponed"' in html  # yours, still in the form

@@ -143,3 +143,6 @@ def test_an_action_form_reads_the_commitment_links_only_when_drawn(django_assert
     with django_assert_num_queries(2):
         html = str(form["commitments"])
     assert 'data-objectives="' in html
+    # Grouped by the outcome document's paragraph (a searchable multi-select in the page).
+    assert '<select name="commitments"' in html and "multiple" in html
+    assert '<optgroup label="Paragraph 7(a)">' in html
