@@ -170,3 +170,21 @@ def test_a_draft_edit_does_not_recount_the_review_badge(django_capture_on_commit
         )
         services.submission_submit(actor=focal, submission=submission)
     assert waiting_for_review() == 1
+
+
+def test_the_progress_form_starts_from_today_the_next_cycle_due_and_the_current_completion(
+    editor_client, reference_data
+):
+    """Issue 15: a new progress update defaults to today, the cycle the parliament must
+    report in next (the earliest it has not answered, overdue or not, as the workspace's
+    "next due" says), and the action's completion as it stands."""
+    from parliaments import selectors
+
+    action = ActionFactory(completion="substantial")
+    form = editor_client.get(f"/workspace/actions/{action.pk}/progress/new/").context["form"]
+    today = timezone.localdate()
+    next_cycle, _days = selectors.next_due(action.parliament, today)
+    assert isinstance(next_cycle, Cycle)
+    assert form.initial["date"] == today
+    assert form.initial["cycle"] == next_cycle
+    assert form.initial["completion"] == "substantial"
