@@ -54,7 +54,7 @@ bench: $(VENV)/.installed-bench
 
 ## Refresh the French catalogue after changing user-facing strings
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=static
+	$(PY) manage.py makemessages -l fr -l es -l ar --ignore=.venv --ignore=var --ignore=static
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## A Celery worker (needs REDIS_URL)

@@ -22,10 +22,17 @@ class FrameworkAdmin(ModelAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(ModelAdmin):
-    list_display = ["number", "short_label", "title", "title_fr_status", "gcm_paragraph"]
+    list_display = [
+        "number",
+        "short_label",
+        "title",
+        "title_fr_status",
+        "title_es_status",
+        "gcm_paragraph",
+    ]
     list_display_links = ["number", "short_label"]
-    list_filter = ["title_fr_status"]
-    search_fields = ["title", "title_fr", "short_label"]
+    list_filter = ["title_fr_status", "title_es_status"]
+    search_fields = ["title", "title_fr", "title_es", "short_label"]
     ordering = ["number"]
 
 
@@ -37,18 +44,26 @@ class GuidingPrincipleAdmin(ModelAdmin):
 
 @admin.register(Instrument)
 class InstrumentAdmin(ModelAdmin):
-    list_display = ["code", "name", "category", "adopted_on", "in_force_on"]
-    list_filter = ["category", "objectives"]
-    search_fields = ["code", "name", "note"]
+    list_display = ["code", "name", "name_fr_status", "category", "adopted_on", "in_force_on"]
+    list_filter = ["category", "name_fr_status", "objectives"]
+    search_fields = ["code", "name", "name_fr", "note"]
     filter_horizontal = ["objectives"]
     date_hierarchy = "adopted_on"
 
 
 @admin.register(Commitment)
 class CommitmentAdmin(ModelAdmin):
-    list_display = ["code", "title", "paragraph", "framework", "due_date", "objective_numbers"]
-    list_filter = ["framework", "paragraph", "objectives"]
-    search_fields = ["code", "title", "text"]
+    list_display = [
+        "code",
+        "title",
+        "title_fr_status",
+        "paragraph",
+        "framework",
+        "due_date",
+        "objective_numbers",
+    ]
+    list_filter = ["framework", "paragraph", "title_fr_status", "objectives"]
+    search_fields = ["code", "title", "title_fr", "text"]
     filter_horizontal = ["objectives", "instruments"]
     list_select_related = ["framework"]
 

@@ -15,22 +15,53 @@ from django.utils.translation import gettext_lazy as _
 from compact_tracker.refdata import ReferenceDataModel
 
 
-class LocalizedTitle:
-    """`localized_title`: the French title in a French interface when there is one, else
-    the English title. For models with `title` and `title_fr`."""
+def reading_language():
+    """The interface language, without a region ("fr", "es", "ar", "en")."""
+    return (get_language() or "en").split("-")[0]
+
+
+class TranslationStatus(models.TextChoices):
+    """How far a translated title in the reference data can be trusted."""
+
+    VERIFIED = "V", _("verified word for word")
+    SECONDARY = "V2", _("seen in a secondary source only")
+    UNVERIFIED = "U", _("unverified")
+    PROJECT = "P", _("the project's own translation, not an official text")
+
+
+class Localized:
+    """Reference data in the reader's language: `<field>_<language>` when the data gives
+    one (`title_fr`, `title_es`, `name_fr`), else the English `<field>`. `<field>_language`
+    says which language the value shown is in, so a page can mark English shown to a
+    French reader (lang="en" and a note) instead of passing it off as a translation."""
+
+    def _localized(self, field):
+        language = reading_language()
+        if language != "en":
+            value = getattr(self, f"{field}_{language}", "")
+            if value:
+                return value, language
+        return getattr(self, field), "en"
+
+
+class LocalizedTitle(Localized):
+    """`localized_title` and `title_language`, for models with `title` and `title_<lang>`."""
 
     @property
     def localized_title(self):
-        if get_language() == "fr" and self.title_fr:
-            return self.title_fr
-        return self.title
+        return self._localized("title")[0]
+
+    @property
+    def title_language(self):
+        return self._localized("title")[1]
 
 
-class Framework(ReferenceDataModel):
+class Framework(LocalizedTitle, ReferenceDataModel):
     """A text that holds commitments, e.g. the Rabat outcome document (2018)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("French title"), max_length=200, blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adopted_at = models.CharField(_("adopted at"), max_length=400, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -41,7 +72,7 @@ class Framework(ReferenceDataModel):
         verbose_name_plural = _("frameworks")
 
     def __str__(self):
-        return self.title
+        return self.localized_title
 
 
 class Objective(LocalizedTitle, ReferenceDataModel):
@@ -49,10 +80,7 @@ class Objective(LocalizedTitle, ReferenceDataModel):
 
     REFERENCE_KEY = "number"
 
-    class FrenchStatus(models.TextChoices):
-        VERIFIED = "V", _("verified word for word")
-        SECONDARY = "V2", _("seen in a secondary source only")
-        UNVERIFIED = "U", _("unverified")
+    FrenchStatus = TranslationStatus
 
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(23)]
@@ -61,7 +89,16 @@ class Objective(LocalizedTitle, ReferenceDataModel):
     title = models.CharField(_("official title"), max_length=300)
     title_fr = models.CharField(_("official French title"), max_length=300, blank=True)
     title_fr_status = models.CharField(
-        _("French title status"), max_length=2, choices=FrenchStatus.choices, blank=True
+        _("French title status"), max_length=2, choices=TranslationStatus.choices, blank=True
+    )
+    title_es = models.CharField(
+        _("official Spanish title"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only a verified title: without one, Spanish readers see the English title."),
+    )
+    title_es_status = models.CharField(
+        _("Spanish title status"), max_length=2, choices=TranslationStatus.choices, blank=True
     )
     short_label = models.CharField(_("short label"), max_length=80)
 
@@ -100,7 +137,7 @@ class GuidingPrinciple(ReferenceDataModel):
         return f"15({self.letter}) {self.name}"
 
 
-class Instrument(ReferenceDataModel):
+class Instrument(Localized, ReferenceDataModel):
     """An international treaty or ILO convention a parliament can ratify (Rabat §7(a))."""
 
     class Category(models.TextChoices):
@@ -111,6 +148,14 @@ class Instrument(ReferenceDataModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("official name"), max_length=400)
+    name_fr = models.CharField(_("official French name"), max_length=400, blank=True)
+    name_fr_status = models.CharField(
+        _("French name status"),
+        max_length=2,
+        choices=TranslationStatus.choices,
+        blank=True,
+        help_text=_("U: not translated yet; French readers see the English name."),
+    )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     in_force_on = models.DateField(_("in force since"), null=True, blank=True)
@@ -125,10 +170,18 @@ class Instrument(ReferenceDataModel):
         verbose_name_plural = _("instruments")
 
     def __str__(self):
-        return f"{self.code}: {self.name}"
+        return f"{self.code}: {self.localized_name}"
+
+    @property
+    def localized_name(self):
+        return self._localized("name")[0]
+
+    @property
+    def name_language(self):
+        return self._localized("name")[1]
 
 
-class Commitment(ReferenceDataModel):
+class Commitment(LocalizedTitle, ReferenceDataModel):
     """One distinct promise of a framework, e.g. R8.1 "design a plan of action by 2019"."""
 
     framework = models.ForeignKey(
@@ -145,6 +198,17 @@ class Commitment(ReferenceDataModel):
     paragraph = models.CharField(_("paragraph"), max_length=12)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("short title"), max_length=200)
+    title_fr = models.CharField(_("French short title"), max_length=200, blank=True)
+    title_fr_status = models.CharField(
+        _("French title status"),
+        max_length=2,
+        choices=TranslationStatus.choices,
+        blank=True,
+        help_text=_(
+            "The outcome document's official French text is not in the reference data: "
+            "our French titles are the project's own translation."
+        ),
+    )
     text = models.TextField(_("quoted text"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     objectives = models.ManyToManyField(
@@ -164,7 +228,7 @@ class Commitment(ReferenceDataModel):
         verbose_name_plural = _("commitments")
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.localized_title}"
 
     def get_absolute_url(self):
         return reverse("commitments:commitment_detail", args=[self.code])

@@ -1,37 +1,25 @@
-"""Country names in the active language, for documents written in one language (the
-cycle reports). The names we store are the IPU's English names; other languages take
-theirs from pycountry's ISO 3166 catalogues."""
+"""Country names in the reader's language. The names we store are the IPU's English names;
+other languages take theirs from the Unicode CLDR through Babel ("Maroc", "Marruecos",
+"المغرب"): the short names people use, as every well-localised interface shows them."""
 
 import functools
-import gettext
 import unicodedata
 
 from django.utils import translation
 
 
 @functools.cache
-def _catalogue(language):
-    import pycountry
+def _territories(language):
+    from babel import Locale, UnknownLocaleError
 
     try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-    except OSError:
-        return None
+        return Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return {}
 
 
-@functools.cache
 def _translated(language, iso2):
-    import pycountry
-
-    catalogue = _catalogue(language)
-    country = pycountry.countries.get(alpha_2=iso2) if len(iso2) == 2 else None
-    if catalogue is None or country is None:
-        return None
-    names = [getattr(country, field, None) for field in ("name", "official_name", "common_name")]
-    translated = [catalogue.gettext(n) for n in names if n and catalogue.gettext(n) != n]
-    # ISO's short names are inverted for sorting ("Corée, République de"): a reader gets
-    # the official or common name when there is one.
-    return next((n for n in translated if ", " not in n), translated[0] if translated else None)
+    return _territories(language).get(iso2) if len(iso2) == 2 else None
 
 
 def country_name(iso2, name):
@@ -49,7 +37,7 @@ def sort_key(name):
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def matching(value, countries, languages=("en", "fr")):
+def matching(value, countries, languages=("en", "fr", "es", "ar")):
     """The ISO alpha-2 codes among `countries` ([(iso2, iso3, English name)]) that `value`
     names: a code ("MA", "MAR"), or a name in any of `languages`, whole or its beginning,
     case and accents ignored ("Maroc", "morocco", "Émirats")."""

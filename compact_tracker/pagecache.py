@@ -41,6 +41,7 @@ REDIS_URL is set (always in production), the per-process memory cache otherwise.
 import hashlib
 import json
 import logging
+import operator
 import time
 import uuid
 from functools import partial
@@ -50,7 +51,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, new_method_proxy
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -344,6 +345,17 @@ class PageCacheMiddleware:
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
+class LazyValue(SimpleLazyObject):
+    """A value computed on first use that also works as a count in `{% blocktranslate
+    count %}`: plural rules such as Arabic's (`n % 100`) do arithmetic on it."""
+
+    __int__ = new_method_proxy(int)
+    __index__ = new_method_proxy(operator.index)
+    __mod__ = new_method_proxy(operator.mod)
+    __add__ = new_method_proxy(operator.add)
+    __sub__ = new_method_proxy(operator.sub)
+
+
 def lazy_parts(build, names):
     """{name: lazy value} for a template: `build()` returns every named value at once and
     runs on the first use of any of them, that is only when the cached section is missing."""
@@ -354,4 +366,4 @@ def lazy_parts(build, names):
             computed.update(build())
         return computed[name]
 
-    return {name: SimpleLazyObject(partial(value, name)) for name in names}
+    return {name: LazyValue(partial(value, name)) for name in names}

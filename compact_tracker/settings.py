@@ -97,7 +97,10 @@ TEMPLATES = [
                 "parliaments.context_processors.roles",
             ],
             # The ground floor is not an app: its template tags are named here.
-            "libraries": {"pagecache": "compact_tracker.templatetags.pagecache"},
+            "libraries": {
+                "pagecache": "compact_tracker.templatetags.pagecache",
+                "typography": "compact_tracker.templatetags.typography",
+            },
         },
     },
 ]
@@ -207,7 +210,9 @@ CELERY_TIMEZONE = "UTC"
 LANGUAGE_CODE = "en"
 # One date format per language (compact_tracker/formats): "20 Nov 2019", "20 nov. 2019".
 FORMAT_MODULE_PATH = ["compact_tracker.formats"]
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The interface's languages; Arabic is written right to left (base.html sets `dir` and loads
+# Bootstrap's RTL stylesheet).
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -401,5 +406,6 @@ SPECTACULAR_SETTINGS = {
         "CompletionEnum": "parliaments.models.Completion",
         "ActionTypeEnum": "parliaments.models.ActionType",
         "RegionEnum": "parliaments.models.Region",
+        "TranslationStatusEnum": "commitments.models.TranslationStatus",
     },
 }

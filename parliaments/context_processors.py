@@ -65,8 +65,8 @@ def roles(request):
             "secretariat": secretariat,
             "parliament_staff": staff,
             "partner": bool(user and user.is_authenticated and not secretariat and not staff),
-            "waiting": SimpleLazyObject(waiting_for_review) if secretariat else 0,
-            "workspace_alert": SimpleLazyObject(lambda: workspace_alert(parliament))
+            "waiting": pagecache.LazyValue(waiting_for_review) if secretariat else 0,
+            "workspace_alert": pagecache.LazyValue(lambda: workspace_alert(parliament))
             if staff and parliament
             else "",
         }

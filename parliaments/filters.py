@@ -63,7 +63,7 @@ class ParliamentScopedFilterSet(django_filters.FilterSet):
         help_text=_("In the API, the region's code, e.g. africa."),
     )
     parliament = django_filters.ModelChoiceFilter(
-        queryset=Parliament.objects.order_by("name"),
+        queryset=lambda request: Parliament.objects.order_by(Parliament.by_name()),
         field_name="parliament",
         to_field_name="iso2",
         label=_("Parliament"),

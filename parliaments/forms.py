@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, Cycle, Instrument, Objective
+from commitments.models import Commitment, Cycle, Instrument, Objective, reading_language
 from compact_tracker.uploads import UnsafeArchive, check_xlsx
 from parliaments.models import (
     PARLIAMENT_ROLES,
@@ -34,7 +34,27 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class VersionedForm(forms.ModelForm):
+def _written_in_reader_language(form):
+    """A new text is taken to be in the language of the interface it is typed in; a form
+    sent without the field (an older page, the spreadsheet import) keeps the record's."""
+    field = form.fields.get("language")
+    if field is None:
+        return
+    field.required = False
+    if not form.instance.pk and "language" not in form.initial:
+        form.initial["language"] = reading_language()
+
+
+class WrittenIn:
+    def clean_language(self):
+        return (
+            self.cleaned_data.get("language")
+            or (self.instance.language if self.instance.pk else "")
+            or reading_language()
+        )
+
+
+class VersionedForm(WrittenIn, forms.ModelForm):
     """Adds a hidden `version`: the version of the record the user started from.
 
     After a save met a conflict (a field both the user and someone else changed), the form
@@ -49,6 +69,7 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, conflicts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _written_in_reader_language(self)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         if conflicts is None:
@@ -90,6 +111,7 @@ class PlanForm(VersionedForm):
         fields = [
             "title",
             "summary",
+            "language",
             "status",
             "adopted_on",
             "adopting_body",
@@ -159,7 +181,7 @@ class CommitmentChoiceWidget(SearchableSelectMultiple):
         self.choices = [
             (
                 _("Paragraph %(paragraph)s") % {"paragraph": paragraph},
-                [(c.pk, f"{c.code} — {c.title}") for c in commitments],
+                [(c.pk, f"{c.code} — {c.localized_title}") for c in commitments],
             )
             for paragraph, commitments in by_paragraph.items()
         ]
@@ -211,6 +233,7 @@ class ActionForm(VersionedForm):
         fields = [
             "title",
             "description",
+            "language",
             "action_type",
             "commitments",
             "objectives",
@@ -229,11 +252,13 @@ class ActionForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objectives"].label_from_instance = lambda o: f"{o.number}. {o.localized_title}"
+        # Beside the title, the field says enough: readers are told when it is not theirs.
+        self.fields["language"].help_text = ""
         action_type = self.fields["action_type"]
         action_type.choices = [("", _("Choose a type"))] + [
             choice for choice in action_type.choices if choice[0]
         ]
-        self.fields["instrument"].label_from_instance = lambda i: f"{i.code} — {i.name}"
+        self.fields["instrument"].label_from_instance = lambda i: f"{i.code} — {i.localized_name}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -335,14 +360,15 @@ class EvidenceFields(forms.Form):
         return links
 
 
-class ProgressUpdateForm(EvidenceFields, forms.ModelForm):
+class ProgressUpdateForm(WrittenIn, EvidenceFields, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "cycle", "completion", "narrative"]
+        fields = ["date", "cycle", "completion", "narrative", "language"]
         widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, parliament=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _written_in_reader_language(self)
         self.fields["cycle"].queryset = _cycles(parliament)
 
 
@@ -428,6 +454,10 @@ class InviteForm(forms.Form):
         help_text=_("For editors and focal points only."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parliament"].queryset = Parliament.objects.order_by(Parliament.by_name())
+
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
@@ -493,9 +523,9 @@ class CycleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parliaments"].queryset = Parliament.objects.filter(
             is_ipu_member=True
-        ).order_by("name")
+        ).order_by(Parliament.by_name())
         self.fields["commitment"].queryset = Commitment.objects.order_by("position")
-        self.fields["commitment"].label_from_instance = lambda c: f"{c.code} — {c.title}"
+        self.fields["commitment"].label_from_instance = lambda c: f"{c.code} — {c.localized_title}"
         self.fields["source"].initial = Cycle.Source.SECRETARIAT
         if self.instance.pk and not self.is_bound:
             self.initial["parliaments"] = list(

@@ -8,11 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, Cycle, Instrument, Objective
+from commitments.models import Commitment, Cycle, Instrument, Objective, reading_language
 from compact_tracker.refdata import ReferenceDataModel
 
 
@@ -72,6 +75,19 @@ class Parliament(ReferenceDataModel):
     membership_evidence = models.CharField(
         _("membership evidence"), max_length=1, choices=Evidence.choices, blank=True
     )
+    names = models.JSONField(
+        _("names in other languages"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("From the ISO 3166 catalogues (pycountry), filled when reference data loads."),
+    )
+    sort_names = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Per language, the name as it is alphabetised (accents and case ignored).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -87,7 +103,42 @@ class Parliament(ReferenceDataModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        """The country's name in the reader's language; the IPU's English name otherwise."""
+        return localized_country_name(self.names, self.name)
+
+    @staticmethod
+    def by_name(prefix=""):
+        """An ordering by the country's name as the reader's language alphabetises it
+        ("Émirats arabes unis" among the E in French). `prefix`: e.g. "parliament__"."""
+        return Parliament.name_key(prefix).asc()
+
+    @staticmethod
+    def name_key(prefix=""):
+        """The key `by_name` sorts on, to combine with other orderings or reverse it."""
+        return KeyTextTransform(reading_language(), f"{prefix}sort_names")
+
+
+def country_name_sql(prefix=""):
+    """The country's name in the reader's language as an SQL expression, for values() rows:
+    `.annotate(shown=country_name_sql("parliament__")).values("shown")`."""
+    language = reading_language()
+    if language == "en":
+        return F(f"{prefix}name")
+    return Coalesce(
+        KeyTextTransform(language, f"{prefix}names"),
+        F(f"{prefix}name"),
+        output_field=models.CharField(),
+    )
+
+
+def localized_country_name(names, name):
+    """`name` (the IPU's English name) in the reader's language, from a parliament's
+    `names`; for values() rows: localized_country_name(row["names"], row["name"])."""
+    return (names or {}).get(reading_language()) or name
 
 
 class CycleParliament(models.Model):
@@ -170,6 +221,19 @@ PLAN_DEADLINE = datetime.date(2019, 12, 31)
 HISTORY_EXCLUDED = ["published_at", "published_version"]
 
 
+def written_in():
+    """The language a parliament's own text (a plan's summary, an action's title and
+    description, a progress narrative) is written in. Readers in another language see it
+    as it is, marked with its language (lang and a note), never passed off as theirs."""
+    return models.CharField(
+        _("written in"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the text you enter: readers are told when it is not theirs."),
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(is_published_copy=False)
@@ -208,6 +272,12 @@ class Publishable(models.Model):
     @property
     def has_unpublished_changes(self):
         return not self.is_published_copy and self.published_version != self.version
+
+    @property
+    def in_other_language(self):
+        """The language of the parliament's text when it is not the reader's, else None."""
+        language = getattr(self, "language", None)
+        return language if language and language != reading_language() else None
 
 
 def _stored_name(folder, content_type):
@@ -249,6 +319,7 @@ class PlanOfAction(Publishable):
     )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
+    language = written_in()
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING
     )
@@ -349,6 +420,7 @@ class Action(Publishable):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    language = written_in()
     action_type = models.CharField(_("type of action"), max_length=20, choices=ActionType.choices)
     commitments = models.ManyToManyField(
         Commitment, related_name="actions", verbose_name=_("Rabat commitments")
@@ -431,6 +503,7 @@ class ProgressUpdate(Publishable):
     )
     completion = models.CharField(_("completion"), max_length=20, choices=Completion.choices)
     narrative = models.TextField(_("what happened"))
+    language = written_in()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

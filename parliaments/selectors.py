@@ -425,5 +425,5 @@ def published_parliaments():
             plan_adopted_on=Subquery(current_plan.values("adopted_on")[:1]),
         )
         .filter(Q(has_published_plan) | Q(published_actions__gt=0))
-        .order_by("name")
+        .order_by(Parliament.by_name())
     )

@@ -123,8 +123,8 @@ def actions_workbook(actions):
     )
     types = [(code, str(label)) for code, label in ActionType.choices]
     levels = [(code, str(label)) for code, label in Completion.choices]
-    commitments = list(Commitment.objects.order_by("position").values_list("code", "title"))
-    instruments = list(Instrument.objects.order_by("code").values_list("code", "name"))
+    commitments = [(c.code, c.localized_title) for c in Commitment.objects.order_by("position")]
+    instruments = [(i.code, i.localized_name) for i in Instrument.objects.order_by("code")]
     for index in range(max(len(types), len(levels), len(commitments), len(instruments))):
         row = []
         for source in (types, levels, commitments, instruments):

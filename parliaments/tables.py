@@ -1,11 +1,17 @@
 """django-tables2 tables: sorting, paging and CSV/XLSX export of the web lists."""
 
+import datetime
+
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import OrderByTuple
 
-from parliaments.models import Action, Parliament, PlanOfAction
+from parliaments.models import Action, Parliament, PlanOfAction, reading_language
+from parliaments.templatetags.content import lang_attr, written_in
 
 
 def completion_badge(action):
@@ -14,6 +20,23 @@ def completion_badge(action):
         action.completion,
         action.get_completion_display(),
     )
+
+
+class LocalDateColumn(tables.Column):
+    """A date in the language's one date format ("18 Jul 2019", "18 juil. 2019"); a
+    moment shows its UTC date. Exports carry the ISO date."""
+
+    def render(self, value):
+        return date_format(_as_date(value))
+
+    def value(self, value):
+        return _as_date(value).isoformat()
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
 
 
 # Columns a phone leaves out (the action's page shows them all).
@@ -33,8 +56,8 @@ class ActionTable(tables.Table):
         verbose_name=_("Objectives"), orderable=False, empty_values=(), attrs=WIDE_ONLY
     )
     completion = tables.Column(verbose_name=_("Completion"))
-    target_date = tables.DateColumn(verbose_name=_("Target"), format="j M Y", attrs=WIDE_ONLY)
-    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="j M Y", attrs=WIDE_ONLY)
+    target_date = LocalDateColumn(verbose_name=_("Target"), attrs=WIDE_ONLY)
+    updated_at = LocalDateColumn(verbose_name=_("Updated"), attrs=WIDE_ONLY)
 
     class Meta:
         model = Action
@@ -55,6 +78,12 @@ class ActionTable(tables.Table):
         self.detail_url = detail_url
         super().__init__(*args, **kwargs)
 
+    def render_parliament(self, record):
+        return record.parliament.localized_name
+
+    def value_parliament(self, record):
+        return record.parliament.localized_name
+
     def render_title(self, record, value):
         star = ""
         if record.is_good_practice:
@@ -63,7 +92,14 @@ class ActionTable(tables.Table):
                 '<span class="visually-hidden">{0}</span></span>',
                 _("Good practice"),
             )
-        return format_html('<a href="{}">{}</a>{}', self.detail_url(record), value, star)
+        return format_html(
+            '<a href="{}"{}>{}</a>{}{}',
+            self.detail_url(record),
+            lang_attr(record),
+            value,
+            written_in(record),
+            star,
+        )
 
     def render_commitments(self, record):
         return format_html_join(
@@ -104,7 +140,7 @@ class PublishedParliamentTable(tables.Table):
     name = tables.Column(verbose_name=_("Parliament"))
     region = tables.Column(verbose_name=_("Region"))
     plan_status = tables.Column(verbose_name=_("Plan of action"), empty_values=())
-    plan_adopted_on = tables.DateColumn(verbose_name=_("Adopted"), format="j M Y")
+    plan_adopted_on = LocalDateColumn(verbose_name=_("Adopted"))
     published_actions = tables.Column(
         verbose_name=_("Published actions"),
         attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}},
@@ -119,9 +155,16 @@ class PublishedParliamentTable(tables.Table):
             "secretariat accepts them."
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Alphabetical in the reader's language ("Émirats arabes unis" among the E): the
+        # table's own copy of the column sorts on that language's key, then sorts again.
+        self.columns["name"].column.order_by = OrderByTuple((f"sort_names__{reading_language()}",))
+        self.order_by = self.order_by
+
     def render_name(self, record, value):
         url = reverse("parliaments:public_parliament", args=[record.iso2])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return format_html('<a href="{}">{}</a>', url, record.localized_name)
 
     def render_plan_status(self, record, value):
         if not value:
@@ -133,7 +176,7 @@ class PublishedParliamentTable(tables.Table):
         )
 
     def value_name(self, record, value):
-        return value
+        return record.localized_name
 
     def value_plan_status(self, record, value):
         return PlanOfAction.Status(value).label if value else ""

@@ -8,7 +8,7 @@ import textwrap
 
 import altair as alt
 from django.templatetags.static import static
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 # Building a chart with Altair validates it against the Vega-Lite schema: ~25 ms a chart,
@@ -32,13 +32,61 @@ def _filled(spec, values):
 def _skeleton(build):
     """Decorator: build(…, data=PLACEHOLDER) is computed once per arguments and language;
     calls pass the data as the first argument."""
-    cached = functools.lru_cache(maxsize=512)(lambda language, args: build(*args, data=PLACEHOLDER))
+    cached = functools.lru_cache(maxsize=512)(
+        lambda language, args: _in_direction(build(*args, data=PLACEHOLDER), language)
+    )
 
     @functools.wraps(build)
     def chart(values, *args):
         return _filled(cached(get_language(), args), values)
 
     return chart
+
+
+def _in_direction(spec, language):
+    """A chart as a reader of `language` reads it: for a right-to-left language (Arabic),
+    mirrored (right_to_left)."""
+    if language and get_language_info(language.split("-")[0]).get("bidi"):
+        return right_to_left(spec)
+    return spec
+
+
+def right_to_left(spec):
+    """`spec` mirrored for a right-to-left reader: bars grow from the right and categories
+    and quarters run from right to left (each x scale reversed), the category labels sit on
+    the right (y axes), the counts written at a bar's end sit on its left, and titles and
+    legends start on the right."""
+    if isinstance(spec, list):
+        return [right_to_left(item) for item in spec]
+    if not isinstance(spec, dict):
+        return spec
+    spec = {key: right_to_left(value) for key, value in spec.items()}
+    encoding = spec.get("encoding")
+    if isinstance(encoding, dict):
+        encoding = dict(encoding)
+        if isinstance(encoding.get("x"), dict):
+            x = dict(encoding["x"])
+            x["scale"] = {**(x.get("scale") or {}), "reverse": True}
+            encoding["x"] = x
+        if isinstance(encoding.get("y"), dict) and encoding["y"].get("axis", {}) is not None:
+            y = dict(encoding["y"])
+            y["axis"] = {**(y.get("axis") or {}), "orient": "right"}
+            encoding["y"] = y
+        spec["encoding"] = encoding
+    mark = spec.get("mark")
+    if isinstance(mark, dict) and mark.get("type") == "text" and mark.get("align") == "left":
+        spec["mark"] = {**mark, "align": "right", "dx": -mark.get("dx", 0)}
+    padding = spec.get("padding")
+    if isinstance(padding, dict) and "left" in padding and "right" in padding:
+        spec["padding"] = {**padding, "left": padding["right"], "right": padding["left"]}
+    config = spec.get("config")
+    if isinstance(config, dict):
+        spec["config"] = {
+            **config,
+            "title": {**config.get("title", {}), "anchor": "end"},
+            "legend": {**config.get("legend", {}), "orient": "left"},
+        }
+    return spec
 
 
 # Status colours: each also has a word in the legend and the table below the chart.

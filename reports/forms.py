@@ -42,6 +42,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, own_parliament=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["parliament"].queryset = Parliament.objects.order_by(Parliament.by_name())
         self.own_parliament = own_parliament
         if own_parliament is not None:  # a parliament's staff: their own internal report only
             for name in ("scope", "region", "parliament", "internal"):

@@ -130,7 +130,7 @@ class Report(models.Model):
         if self.scope == self.Scope.REGION:
             return Region(self.region).label
         if self.scope == self.Scope.PARLIAMENT:
-            return self.parliament.name if self.parliament_id else ""
+            return self.parliament.localized_name if self.parliament_id else ""
         return str(self.Scope.GLOBAL.label)
 
     @property

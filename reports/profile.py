@@ -30,7 +30,7 @@ from parliaments.models import (
 )
 from reports import charts
 from reports.content.actions import evidence_url
-from reports.render import VL_VERSION, _long_date
+from reports.render import _long_date
 
 SCHEMA_VERSION = "1"
 
@@ -196,8 +196,8 @@ def _day(value):
 
 
 def completion_svg(data):
-    """The completion chart, drawn as SVG on the server."""
-    import vl_convert
+    """The completion chart, drawn on the server (render.drawn_chart)."""
+    from reports.render import drawn_chart
 
     completions = dict(Completion.choices)
     spec = charts.category_bar(
@@ -210,7 +210,7 @@ def completion_svg(data):
     spec = {**spec, "width": 380, "autosize": {"type": "pad"}}
     # Measured in the font the PDF draws it with, so that no label overflows.
     spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
-    return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    return drawn_chart(spec)
 
 
 def to_html(data, *, for_pdf=False, svg=""):

@@ -16,6 +16,8 @@ import zipfile
 
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -292,9 +294,32 @@ def write_csv_zip(data, path, progress=None):
                 writer.writerows(rows)
 
 
-def chart_svgs(data):
-    """The dashboard charts for this report, drawn as SVG on the server."""
+def drawn_chart(spec):
+    """A chart for the PDF: SVG, or for a right-to-left language a PNG at twice the size
+    (WeasyPrint lays out SVG text without Arabic shaping or bidi; vl-convert's own
+    renderer shapes it). Markup to put in the document as it is."""
+    import base64
+
     import vl_convert
+
+    if not get_language_bidi():
+        return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    png = vl_convert.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
+    title = spec.get("title") or next(
+        (layer.get("title") for layer in spec.get("layer", []) if layer.get("title")), ""
+    )
+    title = title.get("text", "") if isinstance(title, dict) else title
+    width = int.from_bytes(png[16:20], "big") // 2  # the PNG header's width, at scale 1
+    return format_html(
+        '<img src="data:image/png;base64,{}" width="{}" alt="{}">',
+        base64.b64encode(png).decode(),
+        width,
+        title,
+    )
+
+
+def chart_svgs(data):
+    """The dashboard charts for this report, drawn on the server (drawn_chart)."""
 
     adoption = {**_plan_labels(), "none": _("Not adopted")}
     compliance = _report_labels()
@@ -326,7 +351,7 @@ def chart_svgs(data):
         spec = {**spec, "width": 460}
         # Measured in the font the PDF draws it with, so that no label overflows.
         spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
-        svgs[name] = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+        svgs[name] = drawn_chart(spec)
     return svgs
 
 

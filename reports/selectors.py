@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from commitments.models import Commitment, Cycle, Objective
+from compact_tracker.countries import sort_key
 from parliaments import selectors as parliament_selectors
 from parliaments.models import (
     COMPLETION_RANK,
@@ -41,6 +42,7 @@ from parliaments.models import (
     PlanOfAction,
     ProgressUpdate,
     Submission,
+    country_name_sql,
 )
 
 PLAN_CYCLE, PROGRESS_CYCLE = "2019-plan", "2021-progress"
@@ -260,8 +262,9 @@ def overdue_parliaments(scope, today):
             )
         )
         .filter(answered=0)
-        .order_by("name")
-        .values_list("iso2", "name", "region")
+        .annotate(shown_name=country_name_sql())
+        .order_by(Parliament.by_name())
+        .values_list("iso2", "shown_name", "region")
     )
     days = (today - first_due).days
     return [(iso2, name, region, days) for iso2, name, region in rows]
@@ -297,8 +300,9 @@ def parliament_statuses(scope, deadline, progress_cycle):
         figures[(parliament, kind)] = (key, level, count)
     rows = (
         scope.parliaments()
-        .order_by("name")
-        .values_list("pk", "iso2", "iso_numeric", "name", "region")
+        .annotate(shown_name=country_name_sql())
+        .order_by(Parliament.by_name())
+        .values_list("pk", "iso2", "iso_numeric", "shown_name", "region")
     )
     result = []
     for pk, iso2, iso_numeric, name, region in rows:
@@ -331,7 +335,7 @@ def coverage_columns(axis):
     """[(column, label)]: the objectives' numbers or the commitments' codes, in order."""
     if axis == "objective":
         return list(Objective.objects.order_by("number").values_list("number", "short_label"))
-    return list(Commitment.objects.order_by("position").values_list("code", "title"))
+    return [(c.code, c.localized_title) for c in Commitment.objects.order_by("position")]
 
 
 def coverage(scope, axis, parliaments=None):
@@ -341,7 +345,12 @@ def coverage(scope, axis, parliaments=None):
     ([(pk, iso2, name)], e.g. one page of them) limits the rows; all by name otherwise."""
     columns = coverage_columns(axis)
     if parliaments is None:
-        parliaments = list(scope.parliaments().order_by("name").values_list("pk", "iso2", "name"))
+        parliaments = list(
+            scope.parliaments()
+            .annotate(shown_name=country_name_sql())
+            .order_by(Parliament.by_name())
+            .values_list("pk", "iso2", "shown_name")
+        )
     ids = [pk for pk, _iso2, _name in parliaments]
     if scope.counts_every_action:
         cells = scope.figures(axis).filter(parliament_id__in=ids)
@@ -380,6 +389,7 @@ def coverage_order(scope, sort, descending=False, axis="objective"):
 
     figures_fresh()
     parliaments = scope.parliaments()
+    by_name = Parliament.name_key()
     if sort != "name":
         if sort == "actions":  # the parliament's number of actions: one kept figure
             dimension, key = "total", ""
@@ -401,24 +411,29 @@ def coverage_order(scope, sort, descending=False, axis="objective"):
         value = Coalesce(Subquery(figure, output_field=IntegerField()), 0)
         parliaments = parliaments.annotate(sort_value=value)
         # Ties by name, A to Z, in either direction (the many with none read in order).
-        order = ["-sort_value", "name"] if descending else ["sort_value", "name"]
+        order = ["-sort_value", by_name.asc()] if descending else ["sort_value", by_name.asc()]
     else:
-        order = ["-name"] if descending else ["name"]
-    return parliaments.order_by(*order).values_list("pk", "iso2", "name")
+        order = [by_name.desc() if descending else by_name.asc()]
+    return (
+        parliaments.annotate(shown_name=country_name_sql())
+        .order_by(*order)
+        .values_list("pk", "iso2", "shown_name")
+    )
 
 
 def acting_parliaments(actions):
     """[(name, iso2, actions, best completion label)] per parliament acting in `actions`
     (e.g. the actions on one objective), by name: one aggregate query."""
     rows = (
-        actions.values("parliament__iso2", "parliament__name")
+        actions.annotate(shown_name=country_name_sql("parliament__"))
+        .values("parliament__iso2", "shown_name", "parliament__sort_names")
         .annotate(n=Count("pk", distinct=True), best=Max(COMPLETION_RANK_SQL))
-        .order_by("parliament__name")
+        .order_by(Parliament.by_name("parliament__"))
     )
     labels = dict(Completion.choices)
     return [
         (
-            r["parliament__name"],
+            r["shown_name"],
             r["parliament__iso2"],
             r["n"],
             labels.get(RANK_TO_COMPLETION.get(r["best"])),
@@ -437,8 +452,9 @@ def acting_on(scope, axis, column):
     labels = dict(Completion.choices)
     rows = (
         scope.figures(axis, str(column))
-        .order_by("parliament__name")
-        .values_list("parliament__name", "parliament__iso2", "count", "best_rank")
+        .annotate(shown_name=country_name_sql("parliament__"))
+        .order_by(Parliament.by_name("parliament__"))
+        .values_list("shown_name", "parliament__iso2", "count", "best_rank")
     )
     per_parliament = [
         (name, iso2, n, labels.get(RANK_TO_COMPLETION.get(best))) for name, iso2, n, best in rows
@@ -459,8 +475,9 @@ def ratifications_by_instrument(scope):
     return (
         scope.actions()
         .filter(action_type=ActionType.RATIFICATION, instrument__isnull=False)
-        .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
-        .order_by("instrument__code", "parliament__name")
+        .annotate(shown_name=country_name_sql("parliament__"))
+        .values_list("shown_name", "parliament__iso2", "instrument__code", "completion")
+        .order_by("instrument__code", Parliament.by_name("parliament__"))
     )
 
 
@@ -471,20 +488,21 @@ def ratifications_for(scope, commitment):
     if scope.counts_every_action:
         rows = (
             scope.figures("ratification", commitment.code)
-            .values_list("parliament__name", "parliament__iso2", "level", "count")
-            .order_by("level", "parliament__name")
+            .annotate(shown_name=country_name_sql("parliament__"))
+            .values_list("shown_name", "parliament__iso2", "level", "count")
+            .order_by("level", Parliament.by_name("parliament__"))
         )
         result = []
         for name, iso2, level, n in rows:
             instrument, completion = level.split(":", 1)
             result.append((name, iso2, instrument, completion, n))
-        return sorted(result, key=lambda row: (row[2], row[0]))
+        return sorted(result, key=lambda row: (row[2], sort_key(row[0])))
     rows = (
         ratifications_by_instrument(scope)
         .filter(commitments=commitment)
-        .values_list("parliament__name", "parliament__iso2", "instrument__code", "completion")
+        .values_list("shown_name", "parliament__iso2", "instrument__code", "completion")
         .annotate(n=Count("pk", distinct=True))
-        .order_by("instrument__code", "parliament__name", "completion")
+        .order_by("instrument__code", Parliament.by_name("parliament__"), "completion")
     )
     return list(rows)
 

@@ -20,9 +20,31 @@ from parliaments.models import (
 
 
 class ParliamentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="The IPU's English name.")
+    names = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The country's name in the interface's other languages (fr, es, ar), from "
+        "the ISO 3166 catalogues.",
+    )
+    localized_name = serializers.CharField(
+        read_only=True,
+        help_text="The name in the language the request asks for with Accept-Language.",
+    )
+
     class Meta:
         model = Parliament
-        fields = ["iso2", "iso3", "name", "region", "subregion", "structure", "is_ipu_member"]
+        fields = [
+            "iso2",
+            "iso3",
+            "name",
+            "names",
+            "localized_name",
+            "region",
+            "subregion",
+            "structure",
+            "is_ipu_member",
+        ]
 
 
 class PublishableSerializer(serializers.ModelSerializer):
@@ -49,6 +71,7 @@ class PlanSerializer(PublishableSerializer):
             "parliament",
             "title",
             "summary",
+            "language",
             "status",
             "adopted_on",
             "adopted_on_time",
@@ -123,6 +146,7 @@ class ActionSerializer(PublishableSerializer):
             "plan",
             "title",
             "description",
+            "language",
             "action_type",
             "commitments",
             "objectives",
@@ -190,6 +214,7 @@ class ProgressUpdateSerializer(PublishableSerializer):
             "cycle",
             "completion",
             "narrative",
+            "language",
             "evidence",
             "links",
             "is_published",

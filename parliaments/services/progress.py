@@ -71,7 +71,7 @@ def _draft_only(update):
         raise ValidationError(_("A published progress update is corrected through its draft."))
 
 
-EDITABLE_FIELDS = ("date", "cycle", "completion", "narrative")
+EDITABLE_FIELDS = ("date", "cycle", "completion", "narrative", "language")
 
 
 @transaction.atomic

@@ -3,12 +3,31 @@
 import csv
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
+from compact_tracker.countries import country_name, sort_key
 from compact_tracker.refdata import sync_reference_rows
 from parliaments.models import Parliament
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _names(iso2, name):
+    """The country's name in the interface's other languages (ISO 3166 catalogues) and,
+    per language, the key it is alphabetised by."""
+    names = {}
+    for language, _label in settings.LANGUAGES:
+        if language != "en":
+            with translation.override(language):
+                localized = country_name(iso2, name)
+            if localized != name:
+                names[language] = localized
+    sort_names = {
+        language: sort_key(names.get(language, name)) for language, _label in settings.LANGUAGES
+    }
+    return {"names": names, "sort_names": sort_names}
 
 
 def _parliament_rows():
@@ -26,6 +45,7 @@ def _parliament_rows():
                     pycountry.countries.get(alpha_2=row["iso3166_alpha2"]), "numeric", ""
                 ),
                 "name": row["country_name"],
+                **_names(row["iso3166_alpha2"], row["country_name"]),
                 "region": row["region"].strip().lower(),
                 "structure": row["structure"].strip().lower(),
                 "subregion": extra.get("m49_subregion", ""),

@@ -159,7 +159,7 @@ def build(report, progress=lambda percent, stage: None):
     commitments = [
         {
             "code": commitment.code,
-            "title": commitment.title,
+            "title": commitment.localized_title,
             "parliaments": per_commitment.get(commitment.code, {}).get("parliaments", 0),
             "actions": per_commitment.get(commitment.code, {}).get("actions", 0),
         }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Objective
 from parliaments import selectors as parliament_selectors
-from parliaments.models import Parliament, SubmissionEvent
+from parliaments.models import Parliament, SubmissionEvent, country_name_sql
 from reports import charts, selectors
 from reports.views.base import COMPLETION_LABELS, DashboardView, Table, dashboard_filter
 
@@ -22,9 +22,9 @@ def _acting_parts(scope, axis, column, actions):
         "per_parliament": per_parliament,
         "completion": completion,
         "good_practices": list(
-            good_practices.select_related("parliament").order_by("parliament__name", "title")[
-                :GOOD_PRACTICES_SHOWN
-            ]
+            good_practices.select_related("parliament").order_by(
+                Parliament.by_name("parliament__"), "title"
+            )[:GOOD_PRACTICES_SHOWN]
         ),
         "good_practice_count": selectors.good_practice_count(scope, axis, column, actions),
         "charts": {
@@ -75,8 +75,16 @@ class ObjectiveView(DashboardView):
         parts = _acting_parts(scope, "objective", objective.number, actions)
         acting = {iso2 for _name, iso2, _n, _best in parts["per_parliament"]}
         statuses = [
-            {**row, "acting": "yes" if row["iso2"] in acting else "no"}
-            for row in scope.parliaments().order_by("name").values("iso2", "iso_numeric", "name")
+            {
+                "iso2": iso2,
+                "iso_numeric": iso_numeric,
+                "name": name,
+                "acting": "yes" if iso2 in acting else "no",
+            }
+            for iso2, iso_numeric, name in scope.parliaments()
+            .annotate(shown_name=country_name_sql())
+            .order_by(Parliament.by_name())
+            .values_list("iso2", "iso_numeric", "shown_name")
         ]
         legend = {
             "yes": (_("Acts on this objective"), "#1f6fb2"),

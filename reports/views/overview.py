@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Cycle
 from parliaments import selectors as parliament_selectors
-from parliaments.models import Region
+from parliaments.models import Region, country_name_sql
 from reports import charts, selectors
 from reports.views.base import REGION_LABELS, DashboardView, Table, dashboard_filter
 
@@ -185,8 +185,10 @@ def overview_parts(scope, today, with_queue):
             "objectives": selectors.coverage_columns("objective"),
             "commitments": selectors.coverage_columns("commitment"),
         }
-        queue = parliament_selectors.review_queue().values_list(
-            "parliament__name", "cycle__code", "submitted_at"
+        queue = (
+            parliament_selectors.review_queue()
+            .annotate(shown_name=country_name_sql("parliament__"))
+            .values_list("shown_name", "cycle__code", "submitted_at")
         )
         tables.append(
             Table(

@@ -55,6 +55,8 @@ def test_field_edited_in_admin_survives_a_rerun(secretariat_client):
             "title": objective.title,
             "title_fr": objective.title_fr,
             "title_fr_status": "V",  # the secretariat checked the French title
+            "title_es": objective.title_es,
+            "title_es_status": objective.title_es_status,
             "short_label": "Non-discrimination",
         },
     )

@@ -107,7 +107,7 @@ def test_unknown_commitment_is_not_found_with_a_helpful_page(anonymous_client):
 def test_home_page_in_french_uses_the_french_catalogue_and_titles(anonymous_client):
     response = anonymous_client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
     html = response.content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "Engagements de Rabat" in html
     assert "Collecter et utiliser des données précises et ventilées" in html
 

@@ -255,7 +255,7 @@ def test_build_report_command_builds_a_country_profile(known, monkeypatch):
 def test_french_report_uses_the_catalogue(known):
     report, _c = request(language="fr", formats=["html"])
     html = file_bytes(build(report), "html").decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "Résumé" in html and "Sommaire" in html
 
 

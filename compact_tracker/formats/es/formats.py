@@ -1,0 +1,9 @@
+DATE_FORMAT = r"j \d\e F \d\e Y"  # 20 de noviembre de 2019
+SHORT_DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i T"  # 20 de noviembre de 2019, 14:30 UTC
+SHORT_DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i T"
+MONTH_DAY_FORMAT = r"j \d\e F"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
