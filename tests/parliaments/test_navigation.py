@@ -173,7 +173,7 @@ def test_a_draft_edit_does_not_recount_the_review_badge(django_capture_on_commit
 
 
 def test_the_progress_form_starts_from_today_the_next_cycle_due_and_the_current_completion(
-    editor_client, reference_data
+    reference_data, editor_client
 ):
     """Issue 15: a new progress update defaults to today, the cycle the parliament must
     report in next (the earliest it has not answered, overdue or not, as the workspace's
