@@ -34,18 +34,19 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-def _written_in_reader_language(form):
-    """A new text is taken to be in the language of the interface it is typed in; a form
-    sent without the field (an older page, the spreadsheet import) keeps the record's."""
-    field = form.fields.get("language")
-    if field is None:
-        return
-    field.required = False
-    if not form.instance.pk and "language" not in form.initial:
-        form.initial["language"] = reading_language()
-
-
 class WrittenIn:
+    """The `language` a parliament's text is written in: a new text is taken to be in the
+    language of the interface it is typed in; a form sent without the field (an older
+    page, the spreadsheet import) keeps the record's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("language")
+        if field is not None:
+            field.required = False
+            if not self.instance.pk and "language" not in self.initial:
+                self.initial["language"] = reading_language()
+
     def clean_language(self):
         return (
             self.cleaned_data.get("language")
@@ -69,7 +70,6 @@ class VersionedForm(WrittenIn, forms.ModelForm):
 
     def __init__(self, *args, conflicts=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _written_in_reader_language(self)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         if conflicts is None:
@@ -368,7 +368,6 @@ class ProgressUpdateForm(WrittenIn, EvidenceFields, forms.ModelForm):
 
     def __init__(self, *args, parliament=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _written_in_reader_language(self)
         self.fields["cycle"].queryset = _cycles(parliament)
 
 

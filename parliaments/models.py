@@ -80,7 +80,7 @@ class Parliament(ReferenceDataModel):
         default=dict,
         blank=True,
         editable=False,
-        help_text=_("From the ISO 3166 catalogues (pycountry), filled when reference data loads."),
+        help_text=_("From the Unicode CLDR (Babel), filled when reference data loads."),
     )
     sort_names = models.JSONField(
         default=dict,

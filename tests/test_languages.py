@@ -3,6 +3,8 @@ language for a visitor, a parliament's editor and the secretariat; Arabic pages 
 out right to left with Bootstrap's RTL stylesheet; the language switcher names each
 language in itself."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -107,6 +109,11 @@ def test_french_pages_show_french_data(demo):
     assert "Address and reduce vulnerabilities in migration" not in objective
     parliaments = client.get("/parliaments/").content.decode()
     assert "Maroc" in parliaments and ">Morocco<" not in parliaments
+    # Dates in the French format ("18 juin 2019"), not the tables' old "18 Jun 2019".
+    months = "janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc"
+    assert re.search(rf"\d{{1,2}} ({months})\.? \d{{4}}", parliaments)
+    english = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    assert not re.search(rf"\d{{1,2}} ({english}) \d{{4}}", parliaments)
     commitment = client.get("/commitments/R7a.1/").content.decode()
     assert "Convention (n° 29) sur le travail forcé, 1930" in commitment or (
         "sur le travail forcé" in commitment

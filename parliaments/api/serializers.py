@@ -25,7 +25,7 @@ class ParliamentSerializer(serializers.ModelSerializer):
         child=serializers.CharField(),
         read_only=True,
         help_text="The country's name in the interface's other languages (fr, es, ar), from "
-        "the ISO 3166 catalogues.",
+        "the Unicode CLDR.",
     )
     localized_name = serializers.CharField(
         read_only=True,

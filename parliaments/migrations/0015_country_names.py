@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='parliament',
             name='names',
-            field=models.JSONField(blank=True, default=dict, editable=False, help_text='From the ISO 3166 catalogues (pycountry), filled when reference data loads.', verbose_name='names in other languages'),
+            field=models.JSONField(blank=True, default=dict, editable=False, help_text='From the Unicode CLDR (Babel), filled when reference data loads.', verbose_name='names in other languages'),
         ),
         migrations.AddField(
             model_name='parliament',

@@ -15,7 +15,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def _names(iso2, name):
-    """The country's name in the interface's other languages (ISO 3166 catalogues) and,
+    """The country's name in the interface's other languages (CLDR, through Babel) and,
     per language, the key it is alphabetised by."""
     names = {}
     for language, _label in settings.LANGUAGES:
