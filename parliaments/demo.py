@@ -58,6 +58,61 @@ ACTION_TEMPLATES = [
     ("Climate-displacement study by the development committee", "oversight", ["R7c.1"], [2], None),
 ]
 
+# The French that two francophone parliaments of the demo (Morocco, Senegal) give beside
+# their English titles, so that a French reader sees translated content and the others
+# the text as written, marked with its language.
+FRENCH_TITLES = {
+    "Bill on the rights of migrant workers": (
+        "Projet de loi sur les droits des travailleurs migrants"
+    ),
+    "Ratification of the Migrant Workers Convention (ICRMW)": (
+        "Ratification de la Convention sur les travailleurs migrants (ICRMW)"
+    ),
+    "Committee inquiry into immigration detention": (
+        "Enquête de la commission sur la rétention des migrants"
+    ),
+    "Hearing on disaggregated migration data": "Audition sur les données migratoires ventilées",
+    "Budget line for municipal integration services": (
+        "Ligne budgétaire pour les services municipaux d'intégration"
+    ),
+    "Anti-discrimination bill covering migrants": (
+        "Projet de loi contre les discriminations visant aussi les migrants"
+    ),
+    "Consultation with migrant and diaspora associations": (
+        "Consultation des associations de migrants et de la diaspora"
+    ),
+    "Twinning with a neighbouring parliament on migration": (
+        "Jumelage avec un parlement voisin sur les migrations"
+    ),
+    "Training for members and staff on the Global Compact": (
+        "Formation des parlementaires et du personnel au Pacte mondial"
+    ),
+    "Ratification of the Smuggling of Migrants Protocol": (
+        "Ratification du Protocole contre le trafic illicite de migrants"
+    ),
+    "Oversight of the national anti-trafficking plan": (
+        "Contrôle du plan national de lutte contre la traite"
+    ),
+    "Bill widening labour-migration pathways": (
+        "Projet de loi élargissant les voies de migration de travail"
+    ),
+    "Parliamentary contribution to the IMRF": "Contribution parlementaire au FEMI",
+    "Questions to the government on remittance costs": (
+        "Questions au gouvernement sur le coût des envois de fonds"
+    ),
+    "Ratification of the Domestic Workers Convention (C189)": (
+        "Ratification de la Convention sur les travailleuses et travailleurs domestiques (C189)"
+    ),
+    "Climate-displacement study by the development committee": (
+        "Étude de la commission du développement sur les déplacements climatiques"
+    ),
+}
+FRENCH_DESCRIPTION = (
+    "Conduite par la commission chargée des migrations, avec le ministère concerné et les "
+    "organisations de la société civile."
+)
+TRANSLATED_INTO_FRENCH = {"MA", "SN"}
+
 ACC, SUB, RET, DRAFT = "accepted", "submitted", "returned", "draft"
 # The four cycles of the reference data, in order (also used by parliaments.scale).
 CYCLE_CODES = ("2019-plan", "2021-progress", "2022-imrf", "2026-imrf")
@@ -97,6 +152,15 @@ PROGRESS_TEXT = {
     "substantial": "Adopted in committee; plenary vote scheduled; regulations drafted.",
     "complete": "Adopted and published in the official gazette; the committee follows it up.",
     "not_started": "Scheduled for the next session; rapporteur appointed.",
+}
+
+
+PROGRESS_TEXT_FR = {
+    "limited": "Première lecture tenue\u00a0; la commission a entendu le ministère et la société "
+    "civile.",
+    "substantial": "Adopté en commission\u00a0; vote en plénière programmé\u00a0; décrets rédigés.",
+    "complete": "Adopté et publié au journal officiel\u00a0; la commission en assure le suivi.",
+    "not_started": "Inscrit à la prochaine session\u00a0; rapporteur désigné.",
 }
 
 
@@ -141,6 +205,7 @@ def _seed():
             adopting_body="plenary" if adopted_on else "",
             period_start=datetime.date(2020, 1, 1) if adopted_on else None,
             period_end=datetime.date(2023, 12, 31) if adopted_on else None,
+            **_french_plan(parliament),
         )
         templates = (
             rng.sample(ACTION_TEMPLATES[:-2], rng.randint(4, 8)) if status != "not_started" else []
@@ -200,6 +265,9 @@ def _focal_for(parliament):
 def _action(actor, plan, template, commitments, objectives, instruments, rng):
     title, action_type, codes, numbers, instrument = template
     start = datetime.date(2020, rng.randint(1, 12), 1)
+    french = {}
+    if plan.parliament.iso2 in TRANSLATED_INTO_FRENCH:
+        french = {"title_in_fr": FRENCH_TITLES[title], "description_in_fr": FRENCH_DESCRIPTION}
     return services.action_create(
         actor=actor,
         plan=plan,
@@ -214,7 +282,21 @@ def _action(actor, plan, template, commitments, objectives, instruments, rng):
         start_date=start,
         target_date=start.replace(year=start.year + rng.randint(1, 3)),
         completion="not_started",
+        **french,
     )
+
+
+def _french_plan(parliament):
+    if parliament.iso2 not in TRANSLATED_INTO_FRENCH:
+        return {}
+    return {
+        "title_in_fr": "Plan d'action parlementaire sur les migrations",
+        "summary_in_fr": (
+            "Expose comment le parlement use de ses pouvoirs législatif, budgétaire et de "
+            "contrôle pour mettre en œuvre le Pacte mondial, dans le suivi du document "
+            "final de Rabat."
+        ),
+    }
 
 
 LEVELS = ["not_started", "limited", "substantial", "complete"]
@@ -240,6 +322,11 @@ def _progress(actor, action, cycle, rng):
         cycle=cycle,
         completion=completion,
         narrative=PROGRESS_TEXT[completion],
+        **(
+            {"narrative_in_fr": PROGRESS_TEXT_FR[completion]}
+            if action.parliament.iso2 in TRANSLATED_INTO_FRENCH
+            else {}
+        ),
         files=files,
         files_public=rng.random() < 0.5,
         links=[("Committee report", "https://example.org/committee-report")]

@@ -41,6 +41,18 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
+def _translations_of(model, path):
+    """The translation columns of the text at `path` (`action__title` →
+    `action__title_in_fr`, …), so that a search finds a text in any language it was
+    given in; none for a text that has no translations."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    columns = getattr(getattr(model, f"{name}_in", None), "fields", ())
+    prefix = "".join(f"{relation}__" for relation in relations)
+    return [prefix + column for column in columns]
+
+
 class ParliamentScopedFilterSet(django_filters.FilterSet):
     """Filters every parliament-owned list shares: where, when, and free text."""
 
@@ -78,9 +90,14 @@ class ParliamentScopedFilterSet(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, name, value):
+        fields = [
+            name
+            for field in self.SEARCH_FIELDS
+            for name in (field, *_translations_of(queryset.model, field))
+        ]
         for word in value.split():
             condition = Q()
-            for field in self.SEARCH_FIELDS:
+            for field in fields:
                 condition |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(condition)
         return queryset

@@ -2,10 +2,12 @@
 services. Every edit form carries the version it was opened at (optimistic concurrency)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Cycle, Instrument, Objective, reading_language
@@ -34,6 +36,14 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def translated(*names):
+    """The translation columns of `names` (`title_in_en`, `title_in_fr`, …)."""
+    return [f"{name}_in_{code}" for name in names for code in LANGUAGE_CODES]
+
+
 class WrittenIn:
     """The `language` a parliament's text is written in: a new text is taken to be in the
     language of the interface it is typed in; a form sent without the field (an older
@@ -55,7 +65,59 @@ class WrittenIn:
         )
 
 
-class VersionedForm(WrittenIn, forms.ModelForm):
+class Translated(WrittenIn):
+    """The text's optional translations (`title_in_fr`, `description_in_fr`, …; see
+    models.translations), shown per language under "Translations". A translation in the
+    language the text is written in is refused (the model's rule), as is a description
+    without its title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.translation_names():
+            field = self.fields[name]
+            original, language = name.rsplit("_in_", 1)
+            field.label = self.fields[original].label if original in self.fields else field.label
+            field.help_text = ""
+            direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
+            field.widget.attrs.update({"lang": language, "dir": direction})
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+        # The original may be in a script that runs the other way from the interface's.
+        for name in self.instance.TRANSLATED_TEXTS:
+            if name in self.fields:
+                self.fields[name].widget.attrs["dir"] = "auto"
+
+    def translation_names(self):
+        return [
+            name
+            for name in self.fields
+            if "_in_" in name and name.rsplit("_in_", 1)[1] in LANGUAGE_CODES
+        ]
+
+    def translation_groups(self):
+        """[(code, name in the reader's language, [bound fields])], one per language."""
+        names = self.translation_names()
+        return [
+            (code, label, [self[name] for name in names if name.endswith(f"_in_{code}")])
+            for code, label in settings.LANGUAGES
+        ]
+
+    def has_translations(self):
+        return any(self[name].value() or self[name].errors for name in self.translation_names())
+
+    def clean(self):
+        cleaned = super().clean()
+        main = self.instance.MAIN_TEXT
+        for name in self.translation_names():
+            original, language = name.rsplit("_in_", 1)
+            if cleaned.get(name) and original != main and not cleaned.get(f"{main}_in_{language}"):
+                # Only a title has texts beside it (a description, a summary).
+                self.add_error(f"{main}_in_{language}", _("Give the title in this language too."))
+        return cleaned
+
+
+class VersionedForm(Translated, forms.ModelForm):
     """Adds a hidden `version`: the version of the record the user started from.
 
     After a save met a conflict (a field both the user and someone else changed), the form
@@ -100,8 +162,10 @@ class VersionedForm(WrittenIn, forms.ModelForm):
         ]
 
     def edit_fields(self):
-        """The record's fields, without the hidden ones and the conflict choices."""
-        return [self[name] for name in self._meta.fields]
+        """The record's fields, without the hidden ones, the conflict choices and the
+        translations (`translation_groups`)."""
+        translations = set(self.translation_names())
+        return [self[name] for name in self._meta.fields if name not in translations]
 
 
 class PlanForm(VersionedForm):
@@ -112,6 +176,7 @@ class PlanForm(VersionedForm):
             "title",
             "summary",
             "language",
+            *translated("title", "summary"),
             "status",
             "adopted_on",
             "adopting_body",
@@ -234,6 +299,7 @@ class ActionForm(VersionedForm):
             "title",
             "description",
             "language",
+            *translated("title", "description"),
             "action_type",
             "commitments",
             "objectives",
@@ -360,10 +426,10 @@ class EvidenceFields(forms.Form):
         return links
 
 
-class ProgressUpdateForm(WrittenIn, EvidenceFields, forms.ModelForm):
+class ProgressUpdateForm(Translated, EvidenceFields, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "cycle", "completion", "narrative", "language"]
+        fields = ["date", "cycle", "completion", "narrative", "language", *translated("narrative")]
         widgets = {"date": DATE_INPUT, "narrative": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, parliament=None, **kwargs):

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from translated_fields import TranslatedField
 
 from commitments.models import Commitment, Cycle, Instrument, Objective, reading_language
 from compact_tracker.refdata import ReferenceDataModel
@@ -234,6 +235,43 @@ def written_in():
     )
 
 
+def translations(field):
+    """The same text in the other languages, one column per language (`title_in_fr`, …),
+    through django-translated-fields: optional, and none in the language the original is
+    written in. Reading `title_in` gives the text in the reader's language when the
+    parliament gave it, else the original (`Publishable.shown`).
+
+    Why this library: django-modeltranslation has the same columns but makes `title` mean
+    "the current language's" in every query, form, export and history record, and falls
+    back by a global order, not to the language each record is written in; django-parler
+    keeps translations in a joined table that the published copies (copied field by field)
+    and django-simple-history do not follow. Here `title` stays the text as written."""
+    return TranslatedField(field, attrgetter=_shown_getter)
+
+
+def _shown_getter(name, field):
+    original = name.removesuffix("_in")
+    return lambda record: record.shown(original)
+
+
+def shown_text_sql(field, prefix=""):
+    """`Publishable.shown` in SQL, for values() rows: `field` in the reader's language
+    when the parliament translated it, else as written."""
+    text = models.TextField()
+    translated = NullIf(F(f"{prefix}{field}_in_{reading_language()}"), Value(""), output_field=text)
+    return Coalesce(translated, F(f"{prefix}{field}"), output_field=text)
+
+
+def shown_language_sql(field, prefix=""):
+    """The language `shown_text_sql(field)` is in."""
+    language = reading_language()
+    return Case(
+        When(**{f"{prefix}{field}_in_{language}__gt": ""}, then=Value(language)),
+        default=F(f"{prefix}language"),
+        output_field=models.CharField(),
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(is_published_copy=False)
@@ -273,11 +311,51 @@ class Publishable(models.Model):
     def has_unpublished_changes(self):
         return not self.is_published_copy and self.published_version != self.version
 
+    # The text a reader sees first (its language is the record's "shown" language), and
+    # the texts that may be translated.
+    MAIN_TEXT = "title"
+    TRANSLATED_TEXTS = ()
+
+    def language_shown(self, field=None):
+        """The language `field` (by default the main text) is shown in: the reader's when
+        the parliament gave a translation into it, else the one it was written in."""
+        reader = reading_language()
+        original = getattr(self, "language", None) or reader
+        if reader != original and getattr(self, f"{field or self.MAIN_TEXT}_in_{reader}", ""):
+            return reader
+        return original
+
+    def shown(self, field):
+        """`field`'s text in the reader's language when given, else as written."""
+        language = self.language_shown(field)
+        if language == getattr(self, "language", None) or not hasattr(self, f"{field}_in_en"):
+            return getattr(self, field)
+        return getattr(self, f"{field}_in_{language}")
+
+    def translation_languages(self):
+        """The languages the main text was translated into, in the interface's order."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if code != self.language and getattr(self, f"{self.MAIN_TEXT}_in_{code}", "")
+        ]
+
+    def translation_errors(self):
+        """{field: message} for a translation given in the language the text is written
+        in (for `clean`)."""
+        written = getattr(self, "language", None)
+        names = [f"{name}_in_{written}" for name in self.TRANSLATED_TEXTS]
+        return {
+            name: _("The text is written in this language: translate it into another.")
+            for name in names
+            if getattr(self, name, "")
+        }
+
     @property
     def in_other_language(self):
-        """The language of the parliament's text when it is not the reader's, else None."""
-        language = getattr(self, "language", None)
-        return language if language and language != reading_language() else None
+        """The language the main text is shown in when it is not the reader's, else None."""
+        language = self.language_shown()
+        return language if language != reading_language() else None
 
 
 def _stored_name(folder, content_type):
@@ -320,6 +398,8 @@ class PlanOfAction(Publishable):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     language = written_in()
+    title_in = translations(models.CharField(_("title"), max_length=300, blank=True, default=""))
+    summary_in = translations(models.TextField(_("summary"), blank=True, default=""))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING
     )
@@ -360,8 +440,10 @@ class PlanOfAction(Publishable):
     def __str__(self):
         return self.title
 
+    TRANSLATED_TEXTS = ("title", "summary")
+
     def clean(self):
-        errors = {}
+        errors = self.translation_errors()
         if self.status == self.Status.ADOPTED and not self.adopted_on:
             errors["adopted_on"] = _("An adopted plan needs its adoption date.")
         if self.adopted_on and self.adopted_on > timezone.localdate():
@@ -421,6 +503,8 @@ class Action(Publishable):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     language = written_in()
+    title_in = translations(models.CharField(_("title"), max_length=300, blank=True, default=""))
+    description_in = translations(models.TextField(_("description"), blank=True, default=""))
     action_type = models.CharField(_("type of action"), max_length=20, choices=ActionType.choices)
     commitments = models.ManyToManyField(
         Commitment, related_name="actions", verbose_name=_("Rabat commitments")
@@ -476,8 +560,10 @@ class Action(Publishable):
     def __str__(self):
         return self.title
 
+    TRANSLATED_TEXTS = ("title", "description")
+
     def clean(self):
-        errors = {}
+        errors = self.translation_errors()
         if self.action_type == ActionType.RATIFICATION and not self.instrument_id:
             errors["instrument"] = _("Choose the instrument this ratification is about.")
         if self.action_type != ActionType.RATIFICATION and self.instrument_id:
@@ -504,10 +590,14 @@ class ProgressUpdate(Publishable):
     completion = models.CharField(_("completion"), max_length=20, choices=Completion.choices)
     narrative = models.TextField(_("what happened"))
     language = written_in()
+    narrative_in = translations(models.TextField(_("what happened"), blank=True, default=""))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+
+    MAIN_TEXT = "narrative"
+    TRANSLATED_TEXTS = ("narrative",)
 
     class Meta(Publishable.Meta):
         ordering = ["-date", "-created_at"]
@@ -522,8 +612,11 @@ class ProgressUpdate(Publishable):
         return f"{self.action} — {self.date:%Y-%m-%d}"
 
     def clean(self):
+        errors = self.translation_errors()
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
+            errors["date"] = _("A progress update cannot be dated in the future.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Evidence(Publishable):

@@ -96,7 +96,7 @@ class ActionTable(tables.Table):
             '<a href="{}"{}>{}</a>{}{}',
             self.detail_url(record),
             lang_attr(record),
-            value,
+            record.title_in,
             written_in(record),
             star,
         )

@@ -116,8 +116,10 @@ def _date(value):
 
 def _plan(plan):
     return {
-        "title": plan.title,
-        "summary": plan.summary,
+        "title": plan.title_in,
+        "title_language": plan.language_shown("title"),
+        "summary": plan.summary_in,
+        "summary_language": plan.language_shown("summary"),
         "status": plan.status,
         "status_label": plan.get_status_display(),
         "adopted_on": _date(plan.adopted_on),
@@ -130,8 +132,10 @@ def _plan(plan):
 def _action(action, completions, types, internal):
     return {
         "id": str(action.uid),
-        "title": action.title,
-        "description": action.description,
+        "title": action.title_in,
+        "title_language": action.language_shown("title"),
+        "description": action.description_in,
+        "description_language": action.language_shown("description"),
         "type": action.action_type,
         "type_label": str(types.get(action.action_type, action.action_type)),
         "commitments": [c.code for c in action.commitments.all()],
@@ -149,7 +153,8 @@ def _action(action, completions, types, internal):
                 "cycle_title": update.cycle.localized_title,
                 "completion": update.completion,
                 "completion_label": str(completions.get(update.completion, update.completion)),
-                "narrative": update.narrative,
+                "narrative": update.narrative_in,
+                "narrative_language": update.language_shown("narrative"),
                 "evidence": [_evidence(item, internal) for item in update.evidence.all()],
             }
             for update in action.progress_updates.all()

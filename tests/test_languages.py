@@ -181,9 +181,9 @@ def test_a_parliaments_text_in_another_language_is_marked_with_it(demo):
     lang="en" and "(en anglais)"; read in English: no note."""
     from parliaments.models import Action
 
-    action = Action.objects.published().filter(parliament__iso2="MA").first()
+    action = Action.objects.published().filter(parliament__iso2="MX").first()
     assert action.language == "en"
-    url = f"/parliaments/ma/actions/{action.uid}/"
+    url = f"/parliaments/mx/actions/{action.uid}/"
     french = _client("fr").get(url).content.decode()
     assert '<h1 lang="en">' in french and "(en anglais)" in french
     english = _client("en").get(url).content.decode()

@@ -2,6 +2,7 @@
 objectives by number, commitments/cycles/instruments by code, and plans, actions and
 progress updates by their uid (the same for a draft and its published copy)."""
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -47,6 +48,86 @@ class ParliamentSerializer(serializers.ModelSerializer):
         ]
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class TranslationsField(serializers.Field):
+    """A parliament's text in other languages than the one it is written in, keyed by
+    language: `{"fr": {"title": "…", "description": "…"}}`. On a write, each language
+    given replaces that language's translation (empty strings or null remove it);
+    languages not given are kept."""
+
+    model, texts = None, ()
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", required=False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, record):
+        return {
+            code: {text: getattr(record, f"{text}_in_{code}") for text in self.texts}
+            for code in record.translation_languages()
+        }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                'Expected an object keyed by language, e.g. {"fr": {...}}.'
+            )
+        attrs, errors = {}, {}
+        for code, texts in data.items():
+            if code not in LANGUAGE_CODES:
+                errors[str(code)] = [f"Not one of the languages: {', '.join(LANGUAGE_CODES)}."]
+                continue
+            texts = {} if texts is None else texts
+            if not isinstance(texts, dict):
+                errors[code] = [f"Expected an object with {', '.join(self.texts)}."]
+                continue
+            unknown = sorted(str(key) for key in set(texts) - set(self.texts))
+            if unknown:
+                errors[code] = [f"Unknown field(s): {', '.join(unknown)}."]
+                continue
+            for text in self.texts:
+                value = texts.get(text) or ""
+                if not isinstance(value, str):
+                    errors[code] = [f"{text}: expected a string."]
+                    break
+                limit = self.model._meta.get_field(f"{text}_in_{code}").max_length
+                if limit and len(value) > limit:
+                    errors[code] = [f"{text}: at most {limit} characters."]
+                    break
+                attrs[f"{text}_in_{code}"] = value.strip()
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _translations_schema(*texts):
+    text = {"type": "object", "properties": {name: {"type": "string"} for name in texts}}
+    return {
+        "type": "object",
+        "additionalProperties": text,
+        "description": "The text in other languages (fr, es, ar, en), keyed by language. "
+        "On a write, each language given replaces its translation; null removes it.",
+        "example": {"fr": dict.fromkeys(texts, "…")},
+    }
+
+
+@extend_schema_field(_translations_schema("title", "summary"))
+class PlanTranslationsField(TranslationsField):
+    model, texts = PlanOfAction, ("title", "summary")
+
+
+@extend_schema_field(_translations_schema("title", "description"))
+class ActionTranslationsField(TranslationsField):
+    model, texts = Action, ("title", "description")
+
+
+@extend_schema_field(_translations_schema("narrative"))
+class ProgressTranslationsField(TranslationsField):
+    model, texts = ProgressUpdate, ("narrative",)
+
+
 class PublishableSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
@@ -59,9 +140,30 @@ class PublishableSerializer(serializers.ModelSerializer):
     class Meta:
         read_only_fields = ["published_at", "updated_at"]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        written = attrs.get("language") or getattr(self.instance, "language", None) or "en"
+        main = model.MAIN_TEXT
+        errors = []
+        for code in LANGUAGE_CODES:
+            given = {
+                name: value
+                for name, value in attrs.items()
+                if name.endswith(f"_in_{code}") and value
+            }
+            if given and code == written:
+                errors.append(f"{code}: the text is written in {code}; translate into another.")
+            elif given and f"{main}_in_{code}" not in given:
+                errors.append(f"{code}: give the {main} too.")
+        if errors:
+            raise serializers.ValidationError({"translations": errors})
+        return attrs
+
 
 class PlanSerializer(PublishableSerializer):
     document = serializers.SerializerMethodField()
+    translations = PlanTranslationsField()
     adopted_on_time = serializers.BooleanField(read_only=True)
 
     class Meta(PublishableSerializer.Meta):
@@ -72,6 +174,7 @@ class PlanSerializer(PublishableSerializer):
             "title",
             "summary",
             "language",
+            "translations",
             "status",
             "adopted_on",
             "adopted_on_time",
@@ -137,6 +240,7 @@ class ActionSerializer(PublishableSerializer):
         allow_null=True,
         help_text="For a ratification: the instrument's code, e.g. ICRMW.",
     )
+    translations = ActionTranslationsField()
 
     class Meta(PublishableSerializer.Meta):
         model = Action
@@ -147,6 +251,7 @@ class ActionSerializer(PublishableSerializer):
             "title",
             "description",
             "language",
+            "translations",
             "action_type",
             "commitments",
             "objectives",
@@ -203,6 +308,7 @@ class ProgressUpdateSerializer(PublishableSerializer):
     cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())
     evidence = EvidenceSerializer(many=True, read_only=True)
     links = LinkSerializer(many=True, write_only=True, required=False, help_text="Evidence links.")
+    translations = ProgressTranslationsField()
 
     class Meta(PublishableSerializer.Meta):
         model = ProgressUpdate
@@ -215,6 +321,7 @@ class ProgressUpdateSerializer(PublishableSerializer):
             "completion",
             "narrative",
             "language",
+            "translations",
             "evidence",
             "links",
             "is_published",

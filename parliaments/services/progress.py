@@ -71,7 +71,14 @@ def _draft_only(update):
         raise ValidationError(_("A published progress update is corrected through its draft."))
 
 
-EDITABLE_FIELDS = ("date", "cycle", "completion", "narrative", "language")
+EDITABLE_FIELDS = (
+    "date",
+    "cycle",
+    "completion",
+    "narrative",
+    "language",
+    *ProgressUpdate.narrative_in.fields,  # the narrative's translations
+)
 
 
 @transaction.atomic

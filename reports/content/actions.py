@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from commitments.models import Commitment, Objective
 from compact_tracker.countries import country_name, sort_key
-from parliaments.models import Action, ActionType, Completion, Evidence, ProgressUpdate
+from parliaments.models import (
+    Action,
+    ActionType,
+    Completion,
+    Evidence,
+    ProgressUpdate,
+    shown_language_sql,
+    shown_text_sql,
+)
 from reports.content.rows import Rows
 
 
@@ -28,25 +36,29 @@ def action_order(scope):
     return (by_name, "parliament_id", "title", "pk")
 
 
-ACTION_FIELDS = (
-    "pk",
-    "uid",
-    "parliament__iso2",
-    "parliament__name",
-    "title",
-    "action_type",
-    "completion",
-    "instrument__code",
-    "target_date",
-    "is_good_practice",
-)
+def action_fields():
+    """The annex's columns; titles in the report's language where the parliament gave
+    them, else as written, with their language."""
+    return (
+        "pk",
+        "uid",
+        "parliament__iso2",
+        "parliament__name",
+        shown_text_sql("title"),
+        shown_language_sql("title"),
+        "action_type",
+        "completion",
+        "instrument__code",
+        "target_date",
+        "is_good_practice",
+    )
 
 
 def action_rows(scope, total, order, cycle):
     """The actions annex: one dict per action (see `_action`), read in chunks; each chunk
     fetches its actions' commitment codes and objective numbers in two queries, and its
     progress up to the cycle in one."""
-    queryset = scope.actions().order_by(*order).values_list(*ACTION_FIELDS)
+    queryset = scope.actions().order_by(*order).values_list(*action_fields())
     return Rows(queryset, total, lambda rows: _actions_chunk(rows, cycle))
 
 
@@ -67,7 +79,13 @@ def good_practice_rows(scope, order):
         scope.actions()
         .filter(is_good_practice=True)
         .order_by(*order)
-        .values_list("parliament__iso2", "parliament__name", "title", "action_type")
+        .values_list(
+            "parliament__iso2",
+            "parliament__name",
+            shown_text_sql("title"),
+            shown_language_sql("title"),
+            "action_type",
+        )
     )
 
     def convert(rows):
@@ -75,9 +93,10 @@ def good_practice_rows(scope, order):
             {
                 "parliament": country_name(iso2, name),
                 "title": title,
+                "title_language": language,
                 "type": str(types.get(kind, kind)),
             }
-            for iso2, name, title, kind in rows
+            for iso2, name, title, language, kind in rows
         ]
 
     return Rows(queryset, queryset.count(), convert)
@@ -89,7 +108,7 @@ def objective_title_rows(scope, number, total, order):
         scope.actions()
         .filter(objectives__number=number)
         .order_by(*order)
-        .values_list("parliament__iso2", "parliament__name", "title")
+        .values_list("parliament__iso2", "parliament__name", shown_text_sql("title"))
     )
     return Rows(
         queryset,
@@ -162,6 +181,7 @@ def _action(row, commitments, objectives, start_end, types, completions):
         iso2,
         name,
         title,
+        title_language,
         action_type,
         completion,
         instrument,
@@ -174,6 +194,7 @@ def _action(row, commitments, objectives, start_end, types, completions):
         "parliament": iso2,
         "parliament_name": country_name(iso2, name),
         "title": title,
+        "title_language": title_language,
         "type": action_type,
         "type_label": str(types.get(action_type, action_type)),
         "completion": completion,
@@ -211,7 +232,8 @@ def _progress_chunk(rows, cycle, internal):
             "parliament__name",
             "date",
             "completion",
-            "narrative",
+            shown_text_sql("narrative"),
+            shown_language_sql("narrative"),
         )
     )
     evidence = {}
@@ -231,7 +253,7 @@ def _progress_chunk(rows, cycle, internal):
         evidence.setdefault(update_id, []).append(item)
     by_action = {}
     completions = dict(Completion.choices)
-    for pk, action_id, iso2, name, date, completion, narrative in updates:
+    for pk, action_id, iso2, name, date, completion, narrative, language in updates:
         by_action.setdefault(action_id, []).append(
             {
                 "action": str(uids[action_id]),
@@ -241,6 +263,7 @@ def _progress_chunk(rows, cycle, internal):
                 "completion": completion,
                 "completion_label": str(completions.get(completion, completion)),
                 "narrative": narrative,
+                "narrative_language": language,
                 "evidence": evidence.get(pk, []),
             }
         )

@@ -10,6 +10,21 @@
   // Move focus to the error summary so screen-reader and keyboard users hear it first.
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
+  // Translations of a parliament's text: none in the language it is written in, so that
+  // language's fields are hidden (unless they hold something the server refused).
+  const translations = document.querySelector("[data-translations]");
+  const writtenIn = translations && translations.closest("form").querySelector("select[name=language]");
+  if (translations) {
+    const written = writtenIn ? writtenIn : { value: translations.dataset.writtenIn };
+    const hideWritten = function () {
+      translations.querySelectorAll("fieldset[data-language]").forEach(function (fieldset) {
+        const used = fieldset.querySelector(".is-invalid");
+        fieldset.hidden = fieldset.dataset.language === written.value && !used;
+      });
+    };
+    if (writtenIn) writtenIn.addEventListener("change", hideWritten);
+    hideWritten();
+  }
   // The cycle form: the list of parliaments only matters when the cycle lists them.
   const reporters = document.querySelector("[data-reporters]");
   const listed = document.querySelector("[data-listed-parliaments]");

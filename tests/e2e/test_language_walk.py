@@ -1,6 +1,7 @@
 """Issue 16: in French, Spanish and Arabic, a browser walk of the public pages and of a
 parliament editor's workspace finds no English data string where the reference data
-has a translation: objective and commitment titles, instrument names, country names.
+has a translation: objective and commitment titles, instrument names, country names, and
+a parliament's own text that it also gave in the reader's language.
 Text marked with another language (a parliament's own English text: lang="en") is the
 parliament's words, shown as written, and is left out of the search."""
 
@@ -9,7 +10,7 @@ import re
 import pytest
 
 from commitments.models import Commitment, Instrument, Objective
-from parliaments.models import Parliament
+from parliaments.models import Action, Parliament, PlanOfAction, ProgressUpdate
 from tests.e2e.test_workspace_flow import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -56,6 +57,13 @@ def english_with_translation(language):
     for instrument in Instrument.objects.all():
         if getattr(instrument, f"name_{language}", ""):
             strings.add(instrument.name)
+    # A parliament's own text it also gave in `language` (the demo's Moroccan and
+    # Senegalese titles and narratives in French): the reader sees the translation.
+    for model in (PlanOfAction, Action):
+        for record in model.objects.exclude(**{f"title_in_{language}": ""}):
+            strings.add(record.title)
+    for update in ProgressUpdate.objects.exclude(**{f"narrative_in_{language}": ""}):
+        strings.add(update.narrative)
     translations = [p.names.get(language, "") for p in Parliament.objects.all()]
     for parliament in Parliament.objects.all():
         translated = parliament.names.get(language)

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from parliaments.demo import PARLIAMENTS
 from parliaments.models import Action, Parliament
@@ -55,7 +56,11 @@ def test_the_profile_builds_for_every_demo_parliament_in_both_languages(demo):
             heading = "Plan of action" if language == "en" else "Plan d’action"
             assert heading in text, (iso2, language)
             if published.exists():
-                assert published.order_by("title").first().title in text
+                # In the report's language where the parliament translated it (Morocco
+                # and Senegal give French titles), else as written.
+                first = published.order_by("title").first()
+                with translation.override(language):
+                    assert " ".join(first.title_in.split()) in " ".join(text.split())
 
 
 def test_the_published_profile_shows_published_progress_and_the_draft_one_is_marked(demo):

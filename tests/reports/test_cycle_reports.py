@@ -721,3 +721,25 @@ def test_only_a_parliaments_report_can_be_internal_from_the_command_and_the_form
     assert response.status_code == 200
     assert "Only a parliament&#x27;s report can be internal." in response.content.decode()
     assert not Report.objects.filter(internal=True).exists()
+
+
+def test_a_french_report_gives_the_parliaments_french_text_and_marks_the_rest(known):
+    """Issue 16: a report built in French shows a parliament's text in French where the
+    parliament translated it, else as written, marked with its language."""
+    from parliaments.models import Action, ProgressUpdate
+
+    Action.objects.filter(title="MA complete").update(title_in_fr="MA achevée")
+    ProgressUpdate.objects.filter(action__title="MA complete").update(
+        narrative_in_fr="Deux auditions tenues."
+    )
+    report = build(request(language="fr", formats=["json", "html"])[0])
+    data = json.loads(file_bytes(report, "json"))
+    assert {a["title"]: a["title_language"] for a in data["actions"]} == {
+        "MA achevée": "fr",
+        "MA withdrawn": "en",
+    }
+    narratives = {p["narrative"]: p["narrative_language"] for p in data["progress"]}
+    assert narratives["Deux auditions tenues."] == "fr"
+    html = file_bytes(report, "html").decode()
+    assert "<b>MA achevée</b>" in html
+    assert '<b lang="en">MA withdrawn</b> <span class="written-in">(en anglais)</span>' in html
