@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncQuarter
 
-from commitments.models import Commitment, Cycle, Objective
+from commitments.models import Commitment, Cycle, Objective, reading_language
 from compact_tracker.countries import sort_key
 from parliaments import selectors as parliament_selectors
 from parliaments.models import (
@@ -334,7 +334,11 @@ def parliament_statuses(scope, deadline, progress_cycle):
 def coverage_columns(axis):
     """[(column, label)]: the objectives' numbers or the commitments' codes, in order."""
     if axis == "objective":
-        return list(Objective.objects.order_by("number").values_list("number", "short_label"))
+        # The short labels are English abbreviations of the titles: other readers get the
+        # title in their language (or the English one, marked so on the objective's page).
+        if reading_language() == "en":
+            return list(Objective.objects.order_by("number").values_list("number", "short_label"))
+        return [(o.number, o.localized_title) for o in Objective.objects.order_by("number")]
     return [(c.code, c.localized_title) for c in Commitment.objects.order_by("position")]
 
 

@@ -210,3 +210,18 @@ def test_a_new_text_is_taken_to_be_in_the_interface_language(demo):
     assert response.status_code == 302, response.content.decode()[:500]
     update = ProgressUpdate.objects.drafts().filter(action=action).latest("pk")
     assert (update.narrative, update.language) == ("Audition de la commission des lois.", "fr")
+
+
+def test_objective_short_labels_are_english_only(demo):
+    """The objectives' short labels abbreviate the English titles: a French reader of the
+    coverage matrix and of an objective's page gets the French title instead."""
+    from commitments.models import Objective
+
+    objective = Objective.objects.get(number=17)
+    french = _client("fr", "secretariat").get("/dashboard/coverage/").content.decode()
+    assert f'title="{objective.title_fr}"' in french.replace("&#x27;", "'")
+    assert f'title="{objective.short_label}"' not in french
+    english = _client("en", "secretariat").get("/dashboard/coverage/").content.decode()
+    assert f'title="{objective.short_label}"' in english
+    page = _client("fr").get("/objectives/17/").content.decode()
+    assert objective.short_label not in page

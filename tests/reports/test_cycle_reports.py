@@ -743,3 +743,20 @@ def test_a_french_report_gives_the_parliaments_french_text_and_marks_the_rest(kn
     html = file_bytes(report, "html").decode()
     assert "<b>MA achevée</b>" in html
     assert '<b lang="en">MA withdrawn</b> <span class="written-in">(en anglais)</span>' in html
+
+
+@pytest.mark.parametrize(("language", "morocco"), [("es", "Marruecos"), ("ar", "المغرب")])
+def test_spanish_and_arabic_reports_build_in_every_format_with_their_data(known, language, morocco):
+    """Built on request (the nightly ones are in English and French): every format, with
+    the countries named in the report's language."""
+    report = build(request(language=language)[0])
+    assert report.status == "succeeded", report.error
+    assert {f.format for f in report.files.all()} == {"json", "xlsx", "csv", "pdf", "html"}
+    data = json.loads(file_bytes(report, "json"))
+    assert data["report"]["language"] == language
+    assert morocco in json.dumps(data, ensure_ascii=False)
+    html = file_bytes(report, "html").decode()
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in html and morocco in html
+    sheet = load_workbook(io.BytesIO(file_bytes(report, "xlsx")))["parliaments"]
+    assert morocco in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
