@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from translated_fields.admin import TranslatedFieldAdmin
 
 from compact_tracker.admin import HistoryAdmin, ModelAdmin
 from parliaments.models import (
@@ -74,8 +75,9 @@ class TrackerUserAdmin(UserAdmin):
         return profile.get_role_display() if profile else "—"
 
 
-class PublishableAdmin(HistoryAdmin):
-    """Drafts and published copies side by side; copies are written only by acceptance."""
+class PublishableAdmin(TranslatedFieldAdmin, HistoryAdmin):
+    """Drafts and published copies side by side; copies are written only by acceptance.
+    A text's translations are labelled with their language ("Title [fr]")."""
 
     readonly_fields = ["uid", "is_published_copy", "published_at", "version"]
     list_select_related = ["parliament"]

@@ -226,3 +226,8 @@ def test_a_search_finds_an_action_by_its_translated_title(translated):
     assert "Hearing on remittance costs" in html
     api = Client().get("/api/v1/actions/?search=envois").json()
     assert [item["title"] for item in api["results"]] == ["Hearing on remittance costs"]
+
+
+def test_the_admin_labels_each_translation_with_its_language(translated, admin_client):
+    html = admin_client.get(f"/admin/parliaments/action/{translated.pk}/change/").content.decode()
+    assert "Title [fr]" in html and "Description [ar]" in html
