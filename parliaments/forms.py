@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +77,11 @@ class Translated(WrittenIn):
         for name in self.translation_names():
             field = self.fields[name]
             original, language = name.rsplit("_in_", 1)
-            field.label = self.fields[original].label if original in self.fields else field.label
+            label = self.fields[original].label if original in self.fields else field.label
+            field.label = _("%(field)s in %(language)s") % {
+                "field": capfirst(label),
+                "language": get_language_info(language)["name_translated"],
+            }
             field.help_text = ""
             direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
             field.widget.attrs.update({"lang": language, "dir": direction})
@@ -312,7 +317,7 @@ class ActionForm(VersionedForm):
         widgets = {
             "start_date": DATE_INPUT,
             "target_date": DATE_INPUT,
-            "description": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):

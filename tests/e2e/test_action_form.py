@@ -51,7 +51,7 @@ def test_an_action_is_entered_from_the_keyboard_alone(open_page, demo_data):
     sign_in(page, Story(), "editor.ma")
     page.goto("/workspace/actions/new/")
     form = page.locator("form.action-form")
-    form.get_by_label("Title").fill("Hearing on labour migration")
+    form.locator("input[name=title]").fill("Hearing on labour migration")
     form.get_by_label("Type of action").select_option("oversight")
 
     # Tab into the commitments, search by a word of the title, pick with Enter.
@@ -109,4 +109,41 @@ def test_an_action_is_entered_from_the_keyboard_alone(open_page, demo_data):
         "placeholder", re.compile("Tapez")
     )
     assert_no_serious_violations(page)
+    assert not page.console_errors
+
+
+def test_a_translation_is_given_beside_the_text_as_written(open_page, demo_data):
+    """Issue 16: the folded "Translations" section offers every language but the one the
+    text is written in (following the "Written in" choice), saves the translation beside
+    the original, and a reader of that language sees it."""
+    action = Action.objects.drafts().filter(parliament__iso2="MA", language="en").first()
+    page = open_page()
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, Story(), "editor.ma")
+    page.goto(f"/workspace/actions/{action.pk}/edit/")
+    form = page.locator("form.action-form")
+    translations = form.locator("details.translations")
+    # Open already when the action has a translation (the demo's Moroccan ones do).
+    if translations.get_attribute("open") is None:
+        translations.locator("summary").click()
+    expect(form.get_by_label("Title in French")).to_have_value(action.title_in_fr)
+    english, spanish = (translations.locator(f'fieldset[data-language="{c}"]') for c in ("en", "es"))
+    expect(english).to_be_hidden()
+    expect(spanish).to_be_visible()
+    form.get_by_label("Written in").select_option("es")
+    expect(spanish).to_be_hidden()
+    expect(english).to_be_visible()
+    form.get_by_label("Written in").select_option("en")
+    form.get_by_label("Title in Spanish").fill("Audiencia sobre la migración laboral")
+    expect(form.get_by_label("Title in Spanish")).to_have_attribute("lang", "es")
+    expect(form.get_by_label("Title in Arabic")).to_have_attribute("dir", "rtl")
+    assert_no_serious_violations(page)
+    form.get_by_role("button", name="Save the action").click()
+    page.wait_for_url(re.compile(rf"/workspace/actions/{action.pk}/$"))
+    action.refresh_from_db()
+    assert (action.title_in_es, action.language) == ("Audiencia sobre la migración laboral", "en")
+    page.get_by_role("button", name="Español").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text("Audiencia sobre la migración laboral")
+    expect(page.locator("h1")).not_to_have_attribute("lang", "en")
     assert not page.console_errors
