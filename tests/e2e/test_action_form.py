@@ -127,7 +127,9 @@ def test_a_translation_is_given_beside_the_text_as_written(open_page, demo_data)
     if translations.get_attribute("open") is None:
         translations.locator("summary").click()
     expect(form.get_by_label("Title in French")).to_have_value(action.title_in_fr)
-    english, spanish = (translations.locator(f'fieldset[data-language="{c}"]') for c in ("en", "es"))
+    english, spanish = (
+        translations.locator(f'fieldset[data-language="{code}"]') for code in ("en", "es")
+    )
     expect(english).to_be_hidden()
     expect(spanish).to_be_visible()
     form.get_by_label("Written in").select_option("es")
