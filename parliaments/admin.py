@@ -18,6 +18,7 @@ from parliaments.models import (
     Profile,
     ProgressUpdate,
     PublicationChange,
+    Ratification,
     Submission,
     SubmissionComment,
     SubmissionEvent,
@@ -282,3 +283,27 @@ class OutboxMessageAdmin(ModelAdmin):
         self.message_user(
             request, _("%(count)s message(s) will be sent at the next sweep.") % {"count": count}
         )
+
+
+@admin.register(Ratification)
+class RatificationAdmin(HistoryAdmin):
+    """Who is party to which instrument (Rabat §7(a)), with the source's quality: verified
+    in the UN Treaty Collection or NORMLEX, a secondary copy, or a parliament's own word."""
+
+    list_display = [
+        "parliament",
+        "instrument",
+        "status",
+        "date",
+        "date_kind",
+        "quality",
+        "as_of",
+        "verified_at",
+    ]
+    list_filter = ["status", "quality", "instrument__category", "instrument", "parliament__region"]
+    search_fields = ["parliament__name", "=parliament__iso2", "instrument__code", "note"]
+    list_select_related = ["parliament", "instrument"]
+    autocomplete_fields = ["parliament"]
+    readonly_fields = ["recorded_by", "verified_by", "verified_at", "updated_at"]
+    date_hierarchy = "date"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -894,3 +894,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.to or self.task} {'sent' if self.sent_at else 'pending'}"
+
+
+# Rabat §7(a) statuses live in their own module; imported here so Django registers them.
+from parliaments.ratifications.models import Ratification  # noqa: E402, F401

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from commitments.services import commitments_reference_load
+from parliaments.ratifications.services import ratifications_reference_load
 from parliaments.services import parliaments_reference_load
 
 
@@ -15,7 +16,8 @@ class DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Load the GCM objectives and principles, the Rabat commitments, the instruments, "
-        "the reporting cycles and the IPU member parliaments. Safe to run again: it changes "
+        "the reporting cycles, the IPU member parliaments and who is party to which "
+        "instrument (Rabat §7(a)). Safe to run again: it changes "
         "nothing that is already up to date and keeps edits made in the admin."
     )
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 results += commitments_reference_load()
                 results += parliaments_reference_load()
+                results += ratifications_reference_load()
                 if dry_run:
                     raise DryRun
         except DryRun:
