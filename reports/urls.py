@@ -12,6 +12,12 @@ urlpatterns = [
     path("dashboard/regions/<str:region>/", views.RegionView.as_view(), name="region"),
     path("dashboard/parliaments/<str:iso2>/", views.ParliamentView.as_view(), name="parliament"),
     path("progress/", views.PublicSummaryView.as_view(), name="public_summary"),
+    path("ratifications/", views.RatificationMatrixView.as_view(), name="ratifications"),
+    path(
+        "ratifications/<str:code>/",
+        views.RatificationInstrumentView.as_view(),
+        name="ratification_instrument",
+    ),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path(

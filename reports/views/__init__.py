@@ -3,7 +3,8 @@ reports.selectors (SQL aggregation), charts from reports.charts (Vega-Lite specs
 table on a page can be downloaded as CSV or XLSX (?export=<table>&format=csv|xlsx).
 
 One module per page family: overview (with the public summary and regions), coverage,
-detail (one objective, commitment or parliament) and cycle_reports; base holds what the
+detail (one objective, commitment or parliament), ratifications (Rabat §7(a): who is
+party to which instrument) and cycle_reports; base holds what the
 dashboards share. The URL conf imports the views from here."""
 
 from reports.views.coverage import CoverageView
@@ -16,6 +17,7 @@ from reports.views.cycle_reports import (
 )
 from reports.views.detail import CommitmentView, ObjectiveView, ParliamentView
 from reports.views.overview import OverviewView, PublicSummaryView, RegionView
+from reports.views.ratifications import RatificationInstrumentView, RatificationMatrixView
 
 __all__ = [
     "CommitmentView",
@@ -25,6 +27,8 @@ __all__ = [
     "ParliamentView",
     "ProfileRequestView",
     "PublicSummaryView",
+    "RatificationInstrumentView",
+    "RatificationMatrixView",
     "RegionView",
     "ReportDetailView",
     "ReportListView",

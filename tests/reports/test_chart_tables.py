@@ -42,6 +42,7 @@ KNOWN_CHART_PAGES = {
     "reports:region",
     "reports:parliament",
     "reports:public_summary",
+    "reports:ratification_instrument",
 }
 
 
@@ -140,7 +141,8 @@ def _samples():
     submission = Submission.objects.filter(parliament=ma).first()
     return {
         "number": [action.objectives.order_by("number").first().number],
-        "code": [action.commitments.order_by("code").first().code],
+        # A commitment's code, and an instrument's (the Rabat §7(a) matrix's pages).
+        "code": [action.commitments.order_by("code").first().code, "ICRMW"],
         "region": [ma.region],
         "iso2": [ma.iso2],
         "cycle_code": [Cycle.objects.get(code="2021-progress").code],
