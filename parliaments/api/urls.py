@@ -9,6 +9,7 @@ router.register("plans", views.PlanViewSet, basename="plan")
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
+router.register("ratifications", views.RatificationViewSet, basename="ratification")
 
 urlpatterns = [
     path("changes/", views.ChangesView.as_view(), name="changes"),

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
@@ -155,7 +156,7 @@ def read_csv(text, *, as_of=None, complete=False):
     missing = [name for name in CSV_COLUMNS if name not in (reader.fieldnames or ())]
     if missing:
         raise FormatError(f"not a ratification CSV: no column {', '.join(missing)}")
-    records, sources, qualities, dates, problems = [], set(), set(), set(), []
+    records, sources, qualities, dates, problems = [], Counter(), set(), set(), []
     for line, row in enumerate(reader, start=2):
         try:
             day, precision, suffix = parse_date(row["date"])
@@ -172,7 +173,7 @@ def read_csv(text, *, as_of=None, complete=False):
         instrument = (row["instrument"] or "").strip().upper()
         if not instrument:
             raise FormatError(f"line {line}: no instrument")
-        sources.add((row["source"] or "").strip())
+        sources[(row["source"] or "").strip()] += 1
         qualities.add(quality)
         records.append(
             Record(
@@ -196,7 +197,8 @@ def read_csv(text, *, as_of=None, complete=False):
     instruments = {record.instrument for record in records}
     return Listing(
         records=records,
-        source=sources.pop() if len(sources) == 1 else "",
+        # For the states a complete list leaves out: the source most of its rows cite.
+        source=sources.most_common(1)[0][0],
         quality=min(qualities, key=Quality.values.index),
         as_of=as_of,
         complete=complete,

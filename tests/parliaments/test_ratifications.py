@@ -183,3 +183,35 @@ def test_a_bad_file_gets_one_line_exit_2_and_changes_nothing(args, says):
     message = fail(str(FIXTURES / args[0]), *args[1:])
     assert says in message, message
     assert snapshot() == before
+
+
+def test_the_api_lists_statuses_with_filters_and_csv(django_assert_max_num_queries):
+    from django.test import Client
+
+    client = Client()
+    body = client.get("/api/v1/ratifications/?country=MA&instrument=ICRMW").json()
+    assert body["count"] == 1
+    (morocco,) = body["results"]
+    assert morocco | {"updated_at": None} == {
+        "parliament": "MA",
+        "instrument": "ICRMW",
+        "status": "party",
+        "date": "1993-06-21",
+        "date_kind": "ratification",
+        "date_precision": "day",
+        "source": morocco["source"],
+        "as_of": "2023-09-01",
+        "quality": "V",
+        "verified": False,
+        "joined_since_rabat": False,
+        "updated_at": None,
+    }
+    since = client.get("/api/v1/ratifications/?since=2018-12-07&status=party&instrument=ICRMW")
+    assert {row["parliament"] for row in since.json()["results"]} == {"CI", "FJ", "MW", "TD", "TG"}
+    csv_text = client.get("/api/v1/ratifications/?region=oceania&format=csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("as_of,date,date_kind")
+    bad = client.get("/api/v1/ratifications/?status=maybe&since=yesterday")
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) == {"status", "since"}
+    with django_assert_max_num_queries(3):
+        assert client.get("/api/v1/ratifications/?page_size=100").status_code == 200
