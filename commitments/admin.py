@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, Cycle, Framework, GuidingPrinciple, Instrument, Objective
+from commitments.models import (
+    Commitment,
+    Cycle,
+    Framework,
+    GuidingPrinciple,
+    Instrument,
+    Objective,
+    ObjectiveSdgTarget,
+    SdgTarget,
+)
 from compact_tracker.admin import ModelAdmin
 
 
@@ -20,8 +29,18 @@ class FrameworkAdmin(ModelAdmin):
         return obj._commitments
 
 
+class SdgLinkInline(admin.TabularInline):
+    """The objective's SDG targets. A link added here is editorial (the basis defaults to
+    it) and is shown as such on the objective's page, in the API and in reports."""
+
+    model = ObjectiveSdgTarget
+    extra = 0
+    autocomplete_fields = ["target"]
+
+
 @admin.register(Objective)
 class ObjectiveAdmin(ModelAdmin):
+    inlines = [SdgLinkInline]
     list_display = [
         "number",
         "short_label",
@@ -91,3 +110,20 @@ class CycleAdmin(ModelAdmin):
     search_fields = ["code", "title", "description"]
     list_select_related = ["commitment"]
     autocomplete_fields = ["commitment"]
+
+
+@admin.register(SdgTarget)
+class SdgTargetAdmin(ModelAdmin):
+    list_display = ["code", "title", "title_status", "title_ar_status"]
+    list_filter = ["goal", "title_status", "title_ar_status"]
+    search_fields = ["code", "title", "title_fr", "title_es"]
+
+
+@admin.register(ObjectiveSdgTarget)
+class ObjectiveSdgTargetAdmin(ModelAdmin):
+    """Every objective–target link, with its basis: the GCM's text or editorial."""
+
+    list_display = ["objective", "target", "basis", "source"]
+    list_filter = ["basis"]
+    search_fields = ["target__code", "target__title", "source"]
+    autocomplete_fields = ["target"]

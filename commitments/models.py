@@ -307,3 +307,78 @@ class Cycle(LocalizedTitle, ReferenceDataModel):
     @property
     def days_overdue(self):
         return -self.days_left
+
+
+class SdgTarget(LocalizedTitle, ReferenceDataModel):
+    """A target of the 2030 Agenda's Sustainable Development Goals (the ones the
+    reference data holds), with its title in the four languages."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{1,2}\.[0-9a-z]{1,2}$")],
+    )
+    goal = models.PositiveSmallIntegerField(_("goal"))
+    title = models.TextField(_("title"))
+    title_fr = models.TextField(_("French title"), blank=True)
+    title_es = models.TextField(_("Spanish title"), blank=True)
+    title_ar = models.TextField(_("Arabic title"), blank=True)
+    title_status = models.CharField(
+        _("English, French and Spanish titles' status"),
+        max_length=2,
+        choices=TranslationStatus.choices,
+        blank=True,
+    )
+    title_ar_status = models.CharField(
+        _("Arabic title status"), max_length=2, choices=TranslationStatus.choices, blank=True
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    objectives = models.ManyToManyField(
+        Objective,
+        through="ObjectiveSdgTarget",
+        related_name="sdg_targets",
+        verbose_name=_("GCM objectives"),
+    )
+
+    class Meta:
+        ordering = ["goal", "code"]
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+
+    def __str__(self):
+        return f"{self.code} {self.localized_title}"
+
+
+class ObjectiveSdgTarget(models.Model):
+    """A GCM objective linked to an SDG target: by the Global Compact's own text, or by
+    the secretariat (editorial, and shown as such)."""
+
+    class Basis(models.TextChoices):
+        GCM = "gcm", _("in the Global Compact's text")
+        EDITORIAL = "editorial", _("editorial: linked by the IPU secretariat")
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="sdg_links", verbose_name=_("objective")
+    )
+    target = models.ForeignKey(
+        SdgTarget,
+        on_delete=models.CASCADE,
+        related_name="objective_links",
+        verbose_name=_("SDG target"),
+    )
+    basis = models.CharField(
+        _("basis"), max_length=10, choices=Basis.choices, default=Basis.EDITORIAL
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["objective", "target"]
+        verbose_name = _("objective's SDG target")
+        verbose_name_plural = _("objectives' SDG targets")
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "target"], name="one_link_per_target")
+        ]
+
+    def __str__(self):
+        return f"{self.objective.number} → {self.target.code}"

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from commitments.models import Commitment, Cycle, Instrument, Objective
+from commitments.models import Commitment, Cycle, Instrument, Objective, ObjectiveSdgTarget
 
 
 def objective_list():
@@ -12,10 +12,12 @@ def objective_list():
 
 
 def objective_get(number):
-    """One objective with its commitments (and their framework) and instruments; 404 if none."""
+    """One objective with its commitments (and their framework), instruments and SDG
+    targets; 404 if none."""
     queryset = Objective.objects.prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.select_related("framework")),
         Prefetch("instruments", queryset=Instrument.objects.order_by("category", "code")),
+        Prefetch("sdg_links", queryset=ObjectiveSdgTarget.objects.select_related("target")),
     )
     return get_object_or_404(queryset, number=number)
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from commitments.models import Commitment, Cycle, Instrument, Objective
+from commitments.models import Commitment, Cycle, Instrument, Objective, ObjectiveSdgTarget
 
 LANGUAGE_HELP = (
     "In the language the request asks for with Accept-Language (en, fr, es, ar) when the "
@@ -21,9 +21,24 @@ def language_of(source, what="title"):
     )
 
 
+class SdgLinkSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="target.code", help_text="e.g. 10.c")
+    title = serializers.CharField(source="target.title")
+    localized_title = serializers.CharField(source="target.localized_title")
+    basis = serializers.ChoiceField(
+        choices=ObjectiveSdgTarget.Basis.choices,
+        help_text="gcm: the Global Compact's own text; editorial: linked by the secretariat.",
+    )
+
+    class Meta:
+        model = ObjectiveSdgTarget
+        fields = ["target", "title", "localized_title", "basis", "source"]
+
+
 class ObjectiveSerializer(serializers.ModelSerializer):
     localized_title = localized()
     localized_title_language = language_of("title_language")
+    sdg_targets = SdgLinkSerializer(source="sdg_links", many=True, read_only=True)
 
     class Meta:
         model = Objective
@@ -38,6 +53,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
             "localized_title_language",
             "short_label",
             "gcm_paragraph",
+            "sdg_targets",
         ]
 
 

@@ -1,6 +1,7 @@
 """Read-only endpoints for the reference data: objectives by number, commitments,
 cycles and instruments by code."""
 
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -12,7 +13,7 @@ from commitments.api.serializers import (
     InstrumentSerializer,
     ObjectiveSerializer,
 )
-from commitments.models import Commitment, Instrument
+from commitments.models import Commitment, Instrument, ObjectiveSdgTarget
 
 
 class CommitmentFilterSet(filters.FilterSet):
@@ -55,7 +56,9 @@ class InstrumentFilterSet(filters.FilterSet):
     retrieve=extend_schema(summary="One GCM objective, by number (1–23)"),
 )
 class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = selectors.objective_list()
+    queryset = selectors.objective_list().prefetch_related(
+        Prefetch("sdg_links", queryset=ObjectiveSdgTarget.objects.select_related("target"))
+    )
     serializer_class = ObjectiveSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"

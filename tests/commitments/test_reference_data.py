@@ -58,6 +58,9 @@ def test_field_edited_in_admin_survives_a_rerun(secretariat_client):
             "title_es": objective.title_es,
             "title_es_status": objective.title_es_status,
             "short_label": "Non-discrimination",
+            # The inline of its SDG targets (none).
+            "sdg_links-TOTAL_FORMS": 0,
+            "sdg_links-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
