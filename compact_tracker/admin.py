@@ -2,16 +2,58 @@
 id that is not a number answers 404 (simple_history passes it to the database: a 500),
 an add form's `?field=junk` initial value for a relation is dropped (the autocomplete
 widget looks it up: a 500), and the history of a deleted record whose related record is
-gone too answers 404 instead of failing to name it."""
+gone too answers 404 instead of failing to name it. A form sent back with junk in an
+autocompleted relation shows its error instead of failing to look the junk up (a 500)."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 
+class _TolerantAutocomplete:
+    """Django's autocomplete widget looks the submitted values up to show them: a value
+    that is not a key at all ('%', 'api') raised ValueError. Those are left out; the
+    form's own error says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        kept = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except (ValidationError, ValueError, TypeError):
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class _TolerantAutocompleteSelect(_TolerantAutocomplete, AutocompleteSelect):
+    pass
+
+
+class _TolerantAutocompleteSelectMultiple(_TolerantAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+def _tolerant(formfield):
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, AutocompleteSelectMultiple):
+        widget.__class__ = _TolerantAutocompleteSelectMultiple
+    elif isinstance(widget, AutocompleteSelect):
+        widget.__class__ = _TolerantAutocompleteSelect
+    return formfield
+
+
 class JunkTolerantAdminMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _tolerant(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _tolerant(super().formfield_for_manytomany(db_field, request, **kwargs))
+
     def _valid_pk(self, object_id):
         try:
             self.model._meta.pk.to_python(unquote(object_id))

@@ -74,3 +74,14 @@ def test_secretariat_sees_failing_outbox_messages_and_sends_one_again(secretaria
     )
     failing.refresh_from_db()
     assert failing.next_attempt_at <= timezone.now()
+
+
+@pytest.mark.parametrize("junk", ["%", "api", "-1e308"])
+def test_an_add_form_sent_with_junk_in_an_autocompleted_relation_shows_its_error(
+    secretariat_client, junk
+):
+    """The autocomplete widget looked the sent value up to show it again: a 500."""
+    for url in ("/admin/parliaments/submission/add/", "/admin/parliaments/action/add/"):
+        response = secretariat_client.post(url, {"parliament": junk, "title": "x"})
+        assert response.status_code == 200, url
+        assert "errornote" in response.content.decode()
