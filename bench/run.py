@@ -77,15 +77,6 @@ TARGETS = [
         "partner",
         "api",
     ),
-    # Rabat §7(a): the public matrix and its API (issue 17).
-    ("ratifications", "Ratification matrix", "/ratifications/", "anonymous", "page"),
-    (
-        "api_ratifications",
-        "API ratifications, 100 per page",
-        "/api/v1/ratifications/?page_size=100",
-        "partner",
-        "api",
-    ),
 ]
 SEED = 2018
 # As the Dockerfile and docker-compose.yml serve it.
