@@ -68,9 +68,9 @@ class WrittenIn:
 
 class Translated(WrittenIn):
     """The text's optional translations (`title_in_fr`, `description_in_fr`, …; see
-    models.translations), shown per language under "Translations". A translation in the
-    language the text is written in is refused (the model's rule), as is a description
-    without its title."""
+    models.translations), shown per language under "Translations". What they may not be
+    (Publishable.check_translations) is the model's rule, applied when the form validates
+    the instance."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,16 +110,6 @@ class Translated(WrittenIn):
 
     def has_translations(self):
         return any(self[name].value() or self[name].errors for name in self.translation_names())
-
-    def clean(self):
-        cleaned = super().clean()
-        main = self.instance.MAIN_TEXT
-        for name in self.translation_names():
-            original, language = name.rsplit("_in_", 1)
-            if cleaned.get(name) and original != main and not cleaned.get(f"{main}_in_{language}"):
-                # Only a title has texts beside it (a description, a summary).
-                self.add_error(f"{main}_in_{language}", _("Give the title in this language too."))
-        return cleaned
 
 
 class VersionedForm(Translated, forms.ModelForm):

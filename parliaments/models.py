@@ -340,16 +340,35 @@ class Publishable(models.Model):
             if code != self.language and getattr(self, f"{self.MAIN_TEXT}_in_{code}", "")
         ]
 
+    @classmethod
+    def check_translations(cls, values, written):
+        """{column: message} for what a record's translations may not be: a translation
+        into the language the text is written in, or a description (a summary) without
+        its title in that language. `values`: {column: text}, e.g. {"title_in_fr": …}.
+        The one rule the model, the forms (through the model) and the API apply."""
+        errors = {}
+        for column, text in values.items():
+            if not text:
+                continue
+            original, language = column.rsplit("_in_", 1)
+            if language == written:
+                errors[column] = _(
+                    "The text is written in this language: translate it into another."
+                )
+            elif original != cls.MAIN_TEXT and not values.get(f"{cls.MAIN_TEXT}_in_{language}"):
+                errors[f"{cls.MAIN_TEXT}_in_{language}"] = _("Give the title in this language too.")
+        return errors
+
+    @classmethod
+    def translation_columns(cls):
+        return [
+            column for name in cls.TRANSLATED_TEXTS for column in getattr(cls, f"{name}_in").fields
+        ]
+
     def translation_errors(self):
-        """{field: message} for a translation given in the language the text is written
-        in (for `clean`)."""
-        written = getattr(self, "language", None)
-        names = [f"{name}_in_{written}" for name in self.TRANSLATED_TEXTS]
-        return {
-            name: _("The text is written in this language: translate it into another.")
-            for name in names
-            if getattr(self, name, "")
-        }
+        """check_translations for this record (for `clean`)."""
+        values = {column: getattr(self, column) for column in self.translation_columns()}
+        return self.check_translations(values, getattr(self, "language", None))
 
     @property
     def in_other_language(self):

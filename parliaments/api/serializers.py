@@ -142,20 +142,17 @@ class PublishableSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        # The model's rule (Publishable.check_translations), reported under `translations`.
         model = self.Meta.model
         written = attrs.get("language") or getattr(self.instance, "language", None) or "en"
-        main = model.MAIN_TEXT
-        errors = []
-        for code in LANGUAGE_CODES:
-            given = {
-                name: value
-                for name, value in attrs.items()
-                if name.endswith(f"_in_{code}") and value
-            }
-            if given and code == written:
-                errors.append(f"{code}: the text is written in {code}; translate into another.")
-            elif given and f"{main}_in_{code}" not in given:
-                errors.append(f"{code}: give the {main} too.")
+        values = {
+            column: attrs.get(column, getattr(self.instance, column, ""))
+            for column in model.translation_columns()
+        }
+        errors = [
+            f"{column.rsplit('_in_', 1)[1]}: {message}"
+            for column, message in model.check_translations(values, written).items()
+        ]
         if errors:
             raise serializers.ValidationError({"translations": errors})
         return attrs
