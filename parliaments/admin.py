@@ -19,6 +19,7 @@ from parliaments.models import (
     ProgressUpdate,
     PublicationChange,
     Ratification,
+    RatificationProposal,
     Submission,
     SubmissionComment,
     SubmissionEvent,
@@ -304,6 +305,29 @@ class RatificationAdmin(HistoryAdmin):
     search_fields = ["parliament__name", "=parliament__iso2", "instrument__code", "note"]
     list_select_related = ["parliament", "instrument"]
     autocomplete_fields = ["parliament"]
-    readonly_fields = ["recorded_by", "verified_by", "verified_at", "updated_at"]
+    readonly_fields = ["uid", "recorded_by", "verified_by", "verified_at", "updated_at"]
+    raw_id_fields = ["credited_action"]
     date_hierarchy = "date"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(RatificationProposal)
+class RatificationProposalAdmin(HistoryAdmin):
+    """Parliaments' reports of a new status. They are verified or declined on the site
+    (the review queue or the matrix), where the status is updated and the action
+    credited; here they can be read and searched."""
+
+    list_display = ["parliament", "instrument", "status", "date", "state", "proposed_at"]
+    list_filter = ["state", "status", "instrument__category", "parliament__region"]
+    search_fields = ["parliament__name", "=parliament__iso2", "instrument__code", "note"]
+    list_select_related = ["parliament", "instrument"]
+    readonly_fields = [
+        "state",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ]
+    raw_id_fields = ["action"]
+    autocomplete_fields = ["parliament"]

@@ -101,6 +101,7 @@ class ParliamentsConfig(AppConfig):
             PlanOfAction,
             Profile,
             ProgressUpdate,
+            Ratification,
             Submission,
             SubmissionComment,
         )
@@ -118,6 +119,9 @@ class ParliamentsConfig(AppConfig):
         # What empties the cached pages (compact_tracker.pagecache).
         pagecache.watch(Parliament, reference_scopes)
         pagecache.watch(CycleParliament, reference_scopes)  # who reports in a cycle
+        # A state's status (Rabat §7(a)) shows on public pages and every dashboard that
+        # credits an action with it.
+        pagecache.watch(Ratification, reference_scopes)
         for model in (PlanOfAction, Action, ProgressUpdate, Evidence, SubmissionComment):
             pagecache.watch(model, record_scopes)
         pagecache.watch(Submission, submission_scopes)

@@ -846,6 +846,7 @@ class PublicationChange(models.Model):
         PLAN = "plan", _("plan of action")
         ACTION = "action", _("action")
         PROGRESS_UPDATE = "progress_update", _("progress update")
+        RATIFICATION = "ratification", _("ratification status")
 
     class Operation(models.TextChoices):
         UPSERT = "upsert", _("created or updated")
@@ -881,6 +882,7 @@ class OutboxMessage(models.Model):
         REMINDER = "reminder", _("reminder")
         SUMMARY = "summary", _("weekly summary")
         INVITATION = "invitation", _("invitation")
+        RATIFICATION = "ratification", _("ratification status proposal")
         TASK = "task", _("task")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -916,4 +918,4 @@ class OutboxMessage(models.Model):
 
 
 # Rabat §7(a) statuses live in their own module; imported here so Django registers them.
-from parliaments.ratifications.models import Ratification  # noqa: E402, F401
+from parliaments.ratifications.models import Ratification, RatificationProposal  # noqa: E402, F401

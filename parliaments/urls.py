@@ -29,6 +29,17 @@ urlpatterns = [
         views.SubmissionView.as_view(),
         name="submission",
     ),
+    # Rabat §7(a): the state's status per instrument, reported by the parliament
+    path(
+        "workspace/ratifications/",
+        views.RatificationStatusView.as_view(),
+        name="ratification_status",
+    ),
+    path(
+        "workspace/ratifications/report/",
+        views.RatificationProposeView.as_view(),
+        name="ratification_propose",
+    ),
     # Files, served after a permission check
     path(
         "workspace/progress/<int:pk>/edit/", views.ProgressEditView.as_view(), name="progress_edit"
@@ -47,6 +58,11 @@ urlpatterns = [
     path("cycles/<slug:cycle_code>/edit/", views.CycleFormView.as_view(), name="cycle_edit"),
     path("review/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("review/<int:pk>/take/", views.SubmissionTakeView.as_view(), name="review_take"),
+    path(
+        "review/ratifications/<int:pk>/",
+        views.RatificationProposalView.as_view(),
+        name="ratification_proposal",
+    ),
     # Public pages of published data
     path("actions/", views.PublicActionListView.as_view(), name="public_actions"),
     path("parliaments/", views.PublicParliamentListView.as_view(), name="public_parliaments"),

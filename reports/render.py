@@ -133,9 +133,23 @@ def tables(data, track=lambda rows: rows):
         ),
         (
             "objectives",
-            [_("Objective"), _("Title"), _("Parliaments"), _("Actions"), _("Complete")],
             [
-                [o["number"], o["title"], o["parliaments"], o["actions"], o["complete"]]
+                _("Objective"),
+                _("Title"),
+                _("Parliaments"),
+                _("Actions"),
+                _("Complete"),
+                _("SDG targets"),
+            ],
+            [
+                [
+                    o["number"],
+                    o["title"],
+                    o["parliaments"],
+                    o["actions"],
+                    o["complete"],
+                    _sdg_cell(o.get("sdg_targets", [])),
+                ]
                 for o in data["objectives"]
             ],
         ),
@@ -149,6 +163,7 @@ def tables(data, track=lambda rows: rows):
             [_("Completion"), _("Actions")],
             [[str(completion[k]), n] for k, n in data["summary"]["completion"].items()],
         ),
+        *_ratification_tables(data.get("ratifications_since_rabat"), regions),
         (
             "good_practices",
             [_("Parliament"), _("Action"), _("Type")],
@@ -211,6 +226,64 @@ def tables(data, track=lambda rows: rows):
                 ]
                 for p in track(data["progress"])
             ),
+        ),
+    ]
+
+
+def _sdg_cell(links):
+    """ "10.c (GCM)"; an editorial link says so."""
+    basis = {"gcm": _("GCM"), "editorial": _("editorial")}
+    return ", ".join(f"{link['target']} ({basis[link['basis']]})" for link in links)
+
+
+def _ratification_tables(section, regions):
+    """Rabat §7(a) in progress and IMRF reports: how many states joined each instrument
+    since Rabat, by region; and each of them with its date, source and credited action."""
+    if section is None:
+        return []
+    shown = list(Region.values)
+    return [
+        (
+            "ratifications_by_instrument",
+            [_("Instrument"), _("Name"), _("Joined since Rabat")]
+            + [str(regions[region]) for region in shown]
+            + [_("Sources as of")],
+            [
+                [row["instrument"], row["name"], row["joined"]]
+                + [row["regions"].get(region, 0) for region in shown]
+                + [_date(row["sources_as_of"])]
+                for row in section["by_instrument"]
+            ],
+        ),
+        (
+            "ratifications_since_rabat",
+            [
+                _("State"),
+                "ISO",
+                _("Region"),
+                _("Instrument"),
+                _("Date"),
+                _("What the date is"),
+                _("Credited action"),
+                _("Source"),
+                _("Source as of"),
+                _("Source quality"),
+            ],
+            [
+                [
+                    row["name"],
+                    row["iso2"],
+                    str(regions.get(row["region"], row["region"])),
+                    row["instrument"],
+                    row["date"][:4] if row["year_only"] else _date(row["date"]),
+                    row["date_kind_label"],
+                    row["credited_action"],
+                    row["source"],
+                    _date(row["as_of"]),
+                    row["quality_label"],
+                ]
+                for row in section["states"]
+            ],
         ),
     ]
 

@@ -12,9 +12,11 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from commitments.models import Instrument
+from compact_tracker import pagecache
 from compact_tracker.countries import sort_key
 from parliaments.ratifications import formats
 from parliaments.ratifications.models import Ratification
+from parliaments.ratifications.proposals import record_changes
 
 Status, Quality = Ratification.Status, Ratification.Quality
 # A better source of the same date wins: an official list over a secondary copy over a
@@ -36,6 +38,7 @@ class Outcome:
     kept_newer: int = 0
     not_members: list = field(default_factory=list)  # names the tracker has no parliament for
     changes: list = field(default_factory=list)  # one line per change
+    written: list = field(default_factory=list)  # the existing rows updated
 
     def __str__(self):
         line = (
@@ -131,10 +134,15 @@ def apply_listing(listing, *, actor=None, dry_run=False):
                 }
                 _put(outcome, existing.get(parliament.pk), parliament, instrument, values, actor)
         outcomes.append(outcome)
-    # New rows in one statement, each with its first history record.
+    # New rows in one statement, each with its first history record; the changes feed
+    # carries every status written.
     bulk_create_with_history(new_rows, Ratification, default_user=actor)
+    written = new_rows + [row for outcome in outcomes for row in outcome.written]
+    record_changes(written)
     if dry_run:
         transaction.set_rollback(True)
+    elif written:
+        pagecache.changed(pagecache.REFERENCE)  # the bulk insert sent no signal
     return outcomes
 
 
@@ -161,6 +169,7 @@ def _put(outcome, current, parliament, instrument, values, actor):
     current.verified_by = current.verified_at = None
     current._history_user = actor
     current.save()
+    outcome.written.append(current)
     outcome.updated += 1
     outcome.changes.append(f"{label}: {before} → {_describe(values)}")
 

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from parliaments import selectors
 from parliaments.filters import ActionFilterSet
+from parliaments.ratifications import selectors as ratification_selectors
 from parliaments.tables import ActionTable, public_action_url
 
 register = template.Library()
@@ -53,3 +54,10 @@ def published_actions(context, objective=None, commitment=None):
         "table": table,
         "everything": everything,
     }
+
+
+@register.inclusion_tag("reports/_joined.html")
+def joined_since_rabat(instruments):
+    """The states that joined `instruments` since Rabat, with the published action each
+    change is credited to (a commitment's public page)."""
+    return {"joined": ratification_selectors.joined_since_rabat(instruments=instruments)}

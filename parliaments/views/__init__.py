@@ -13,6 +13,11 @@ from parliaments.views.public import (
     PublicParliamentListView,
     PublicParliamentView,
 )
+from parliaments.views.ratifications import (
+    RatificationProposalView,
+    RatificationProposeView,
+    RatificationStatusView,
+)
 from parliaments.views.submissions import (
     ActionStarView,
     ReviewDetailView,
@@ -58,6 +63,9 @@ __all__ = [
     "PublicActionView",
     "PublicParliamentListView",
     "PublicParliamentView",
+    "RatificationProposalView",
+    "RatificationProposeView",
+    "RatificationStatusView",
     "ReviewDetailView",
     "StartView",
     "SubmissionTakeView",

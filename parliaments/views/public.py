@@ -10,6 +10,7 @@ from compact_tracker.tables import RequestConfig, SingleTableMixin
 from parliaments import selectors
 from parliaments.filters import ActionFilterSet, ParliamentFilterSet
 from parliaments.models import Action, Parliament
+from parliaments.ratifications import selectors as ratification_selectors
 from parliaments.tables import ActionTable, PublishedParliamentTable, public_action_url
 from parliaments.views.helpers import LIST_PAGE_SIZE
 
@@ -74,4 +75,8 @@ class PublicActionView(TemplateView):
             raise Http404 from None
         if action.parliament.iso2 != self.kwargs["iso2"].upper():
             raise Http404
-        return super().get_context_data(action=action, **kwargs)
+        return super().get_context_data(
+            action=action,
+            credits=ratification_selectors.credits_of(action),
+            **kwargs,
+        )

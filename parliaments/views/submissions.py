@@ -20,6 +20,7 @@ from parliaments import permissions, review, selectors, services
 from parliaments.filters import ReviewQueueFilterSet
 from parliaments.forms import ReviewForm
 from parliaments.models import Submission
+from parliaments.ratifications import selectors as ratification_selectors
 from parliaments.views.helpers import _own_parliament, _require_reviewer
 
 
@@ -150,6 +151,7 @@ class ReviewQueueView(LoginRequiredMixin, TemplateView):
             query_without_sort=query.urlencode(),
             export_query=self.request.GET.urlencode(),
             recent=selectors.recently_reviewed(),
+            ratification_proposals=ratification_selectors.pending_proposals(),
             today=timezone.localdate(),
             **kwargs,
         )

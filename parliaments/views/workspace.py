@@ -31,6 +31,7 @@ from parliaments.forms import (
     SpreadsheetUploadForm,
 )
 from parliaments.models import Action, ProgressUpdate
+from parliaments.ratifications import selectors as ratification_selectors
 from parliaments.tables import ActionTable, workspace_action_url
 from parliaments.views.helpers import LIST_PAGE_SIZE, _own_parliament, _require_edit
 from parliaments.views.mixins import StaleEditMixin
@@ -307,6 +308,7 @@ class ActionDetailView(LoginRequiredMixin, TemplateView):
             comments=selectors.open_review_comments(action),
             can_edit=permissions.can_edit_parliament(user, action.parliament),
             can_star=permissions.can_star_good_practice(user),
+            credits=ratification_selectors.credits_of(action),
             **kwargs,
         )
 

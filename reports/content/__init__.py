@@ -8,9 +8,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments.models import Commitment, Objective
+from commitments.models import Commitment, Objective, ObjectiveSdgTarget
 from compact_tracker.countries import country_name, sort_key
-from parliaments.models import Completion, Evidence, Region, Submission
+from parliaments.models import Completion, Evidence, Ratification, Region, Submission
 from reports import selectors
 from reports.content.actions import (
     action_order,
@@ -19,6 +19,7 @@ from reports.content.actions import (
     objective_title_rows,
     progress_rows,
 )
+from reports.content.ratifications import objective_sdg_targets, ratifications_since_rabat
 from reports.content.rows import CHUNK_SIZE, Rows
 from reports.content.schema import JSON_SCHEMA, JSON_SCHEMA_VERSION
 
@@ -26,7 +27,7 @@ __all__ = ["CHUNK_SIZE", "JSON_SCHEMA", "JSON_SCHEMA_VERSION", "Rows", "build", 
 
 # Part of the data checksum: raise it when the files a report writes change (wording,
 # layout) so that reports built before are not reused for the same data.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 
 
 def report_scope(report):
@@ -55,6 +56,9 @@ def data_checksum(report):
     if report.cycle_id:
         submissions = submissions.filter(cycle=report.cycle)
     submissions = submissions.aggregate(n=Count("pk"), last=Max("updated_at"))
+    # Rabat §7(a) statuses and the objectives' SDG links are in the report too.
+    statuses = Ratification.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    sdg_links = list(ObjectiveSdgTarget.objects.values_list("objective_id", "target_id", "basis"))
     key = json.dumps(
         [
             report.kind,
@@ -69,6 +73,8 @@ def data_checksum(report):
             evidence,
             plans,
             submissions,
+            statuses,
+            sorted(sdg_links),
             JSON_SCHEMA_VERSION,
             LAYOUT_VERSION,
         ],
@@ -137,6 +143,10 @@ def build(report, progress=lambda percent, stage: None):
     completion = selectors.completion_distribution(scope)
     types = selectors.type_distribution(scope)
 
+    progress(33, _("Counting ratifications since Rabat"))
+    ratifications = ratifications_since_rabat(scope) if cycle.kind != "plan" else None
+    sdg_targets = objective_sdg_targets()
+
     progress(35, _("Writing the report"))
     objectives = [
         {
@@ -145,6 +155,7 @@ def build(report, progress=lambda percent, stage: None):
             "parliaments": per_objective.get(objective.number, {}).get("parliaments", 0),
             "actions": per_objective.get(objective.number, {}).get("actions", 0),
             "complete": per_objective.get(objective.number, {}).get("complete", 0),
+            "sdg_targets": sdg_targets.get(objective.number, []),
             "action_titles": objective_title_rows(
                 scope,
                 objective.number,
@@ -180,7 +191,7 @@ def build(report, progress=lambda percent, stage: None):
         for row in statuses
     ]
     parliaments.sort(key=lambda p: (sort_key(p["name"]), p["iso2"]))
-    return {
+    content = {
         "schema_version": JSON_SCHEMA_VERSION,
         "report": {
             "cycle": cycle.code,
@@ -215,3 +226,6 @@ def build(report, progress=lambda percent, stage: None):
         "actions": actions,
         "progress": progress_narratives,
     }
+    if ratifications is not None:
+        content["ratifications_since_rabat"] = ratifications
+    return content

@@ -76,7 +76,23 @@ JSON_SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["number", "title", "parliaments", "actions"],
-                "properties": {"number": {"type": "integer", "minimum": 1, "maximum": 23}},
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1, "maximum": 23},
+                    "sdg_targets": {
+                        "description": "SDG targets linked to the objective: `gcm` where the "
+                        "Compact's own text links them, `editorial` where the IPU secretariat "
+                        "did.",
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["target", "basis"],
+                            "properties": {
+                                "target": {"type": "string", "examples": ["10.c"]},
+                                "basis": {"enum": ["gcm", "editorial"]},
+                            },
+                        },
+                    },
+                },
             },
         },
         "commitments": {
@@ -111,6 +127,57 @@ JSON_SCHEMA = {
                     "instrument": {"type": ["string", "null"]},
                     "target_date": DATE_OR_NULL,
                     "good_practice": {"type": "boolean"},
+                },
+            },
+        },
+        "ratifications_since_rabat": {
+            "description": "Progress and IMRF reports: the states of the report's scope that "
+            "became party to a Rabat §7(a) instrument after `since` (7 December 2018), by "
+            "instrument and region, each with its source and the parliament action credited.",
+            "type": "object",
+            "required": ["since", "by_instrument", "states"],
+            "properties": {
+                "since": {"type": "string", "format": "date"},
+                "by_instrument": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["instrument", "joined", "regions"],
+                        "properties": {
+                            "instrument": {"type": "string"},
+                            "name": {"type": "string"},
+                            "joined": {"type": "integer", "minimum": 0},
+                            "regions": {
+                                "type": "object",
+                                "additionalProperties": {"type": "integer", "minimum": 0},
+                            },
+                            "sources_as_of": DATE_OR_NULL,
+                        },
+                    },
+                },
+                "states": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["iso2", "instrument", "date", "source", "quality"],
+                        "properties": {
+                            "iso2": {"type": "string"},
+                            "name": {"type": "string"},
+                            "region": {"enum": list(Region.values)},
+                            "instrument": {"type": "string"},
+                            "date": {"type": "string", "format": "date"},
+                            "year_only": {"type": "boolean"},
+                            "date_kind": {"type": "string"},
+                            "source": {"type": "string"},
+                            "as_of": DATE_OR_NULL,
+                            "quality": {"enum": ["V", "V2", "P"]},
+                            "credited_action": {
+                                "type": "string",
+                                "description": "the title of the parliament action credited "
+                                "with the change, or empty",
+                            },
+                        },
+                    },
                 },
             },
         },

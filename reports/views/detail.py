@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Commitment, Objective
 from parliaments import selectors as parliament_selectors
 from parliaments.models import Parliament, SubmissionEvent, country_name_sql
+from parliaments.ratifications.selectors import joined_since_rabat
 from reports import charts, selectors
 from reports.views.base import COMPLETION_LABELS, DashboardView, Table, dashboard_filter
 
@@ -110,7 +111,7 @@ def _parliament_dashboard_link():
 class CommitmentView(DashboardView):
     template_name = "reports/commitment.html"
     part_names = ("per_parliament", "completion", "good_practices", "good_practice_count")
-    part_names += ("ratifications", "charts", "tables")
+    part_names += ("ratifications", "joined", "charts", "tables")
 
     def get_context_data(self, **kwargs):
         commitment = get_object_or_404(Commitment, code=self.kwargs["code"])
@@ -136,7 +137,36 @@ class CommitmentView(DashboardView):
                 parts["ratifications"],
             )
         )
+        # The states that became party since Rabat, and the parliament action each change
+        # is credited to (Rabat §7(a)).
+        parts["joined"] = joined_since_rabat(
+            parliaments=scope.parliaments(),
+            instruments=commitment.instruments.all(),
+            published=scope.published,
+        )
+        parts["tables"].append(joined_table(parts["joined"]))
         return parts
+
+
+def joined_table(joined):
+    return Table(
+        "joined",
+        _("States that joined since Rabat"),
+        [_("State"), "ISO", _("Instrument"), _("Date"), _("What the date is")]
+        + [_("Credited action"), _("Source")],
+        [
+            (
+                row["name"],
+                row["iso2"],
+                row["instrument"],
+                str(row["date"].year) if row["year_only"] else row["date"],
+                row["kind"],
+                row["action_title"],
+                row["source"],
+            )
+            for row in joined
+        ],
+    )
 
 
 class ParliamentView(DashboardView):

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from commitments.models import Instrument
+from parliaments import permissions
 from parliaments.models import Action, ActionType, Parliament, Region, country_name_sql
 from parliaments.ratifications.models import RABAT, Ratification
+from parliaments.ratifications.selectors import pending_proposals
 from reports import charts, exports
 from reports.views.base import Table
 
@@ -45,10 +48,20 @@ def _instruments(group):
     return list(queryset.order_by("category", "code"))
 
 
-def _parliaments(region):
+def _parliaments(region, country=""):
     queryset = Parliament.objects.annotate(shown_name=country_name_sql())
     if region:
         queryset = queryset.filter(region=region)
+    if country:
+        # An ISO code ("MA", "MAR"), else part of a name in the reader's language or in
+        # English.
+        by_code = Q(iso2__iexact=country) | Q(iso3__iexact=country)
+        if len(country) <= 3 and queryset.filter(by_code).exists():
+            queryset = queryset.filter(by_code)
+        else:
+            queryset = queryset.filter(
+                Q(shown_name__icontains=country) | Q(name__icontains=country)
+            )
     return queryset.order_by(Parliament.by_name()).values_list(
         "pk", "iso2", "iso_numeric", "shown_name"
     )
@@ -70,9 +83,13 @@ def _when(date, precision):
     return str(date.year) if precision == "year" else date.isoformat()
 
 
-def matrix_html(parliaments, instruments, cells, link):
+def matrix_html(parliaments, instruments, cells, link, pending=None):
     """The matrix as an HTML table, built directly (180 × 7 cells, 1,800 × 35 at S10):
-    each cell a status label and its date, its colour a second cue, never the only one."""
+    each cell a status label and its date, its colour a second cue, never the only one.
+    `pending` ({(parliament id, instrument id): url}, for the secretariat) marks the cells
+    a parliament reported a change for, linked to the report to verify."""
+    pending = pending or {}
+    waiting = escape(_("report to verify"))
     labels = {status: escape(label) for status, label in Status.choices}
     qualities = dict(Ratification.Quality.choices)
     head = "".join(
@@ -97,9 +114,13 @@ def matrix_html(parliaments, instruments, cells, link):
                 )
                 if part
             )
+            report = pending.get((pk, instrument.pk))
+            flag = (
+                f' <a class="rat-pending" href="{escape(report)}">{waiting}</a>' if report else ""
+            )
             row.append(
                 f'<td class="rat {STATUS_CLASSES[status]}" title="{escape(title)}">'
-                f"{labels[status]}{year}</td>"
+                f"{labels[status]}{year}{flag}</td>"
             )
         body.append(f'<tr><th scope="row">{escape(name)}</th>{"".join(row)}</tr>')
     return mark_safe(  # noqa: S308 - every value above is escaped
@@ -119,22 +140,34 @@ class RatificationMatrixView(TemplateView):
             region = ""
         if group not in Instrument.Category.values:
             group = ""
+        country = (request.GET.get("country") or "").replace("\x00", "").strip()[:100]
         instruments = _instruments(group)
-        parliaments = _parliaments(region)
+        parliaments = _parliaments(region, country)
         if request.GET.get("export"):
             return self.export(request, parliaments, instruments)
         page = Paginator(parliaments, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
         shown = list(page.object_list)
         cells = _cells([row[0] for row in shown], instruments)
         base = reverse("reports:ratification_instrument", args=["X"])[:-2]
+        pending = {}
+        if permissions.can_review(request.user):
+            # The secretariat verifies a parliament's report from the matrix too.
+            for pk, parliament_id, instrument_id in pending_proposals(
+                [row[0] for row in shown]
+            ).values_list("pk", "parliament_id", "instrument_id"):
+                pending[(parliament_id, instrument_id)] = reverse(
+                    "parliaments:ratification_proposal", args=[pk]
+                )
         context = self.get_context_data(
+            pending_count=len(pending),
             page=page,
             region=region,
             group=group,
+            country=country,
             regions=Region.choices,
             groups=Instrument.Category.choices,
             instruments=instruments,
-            matrix=matrix_html(shown, instruments, cells, lambda i: f"{base}{i.code}/"),
+            matrix=matrix_html(shown, instruments, cells, lambda i: f"{base}{i.code}/", pending),
             statuses=Status.choices,
         )
         return self.render_to_response(context)
@@ -207,6 +240,7 @@ class RatificationInstrumentView(TemplateView):
                 "date_precision",
                 "source",
                 "as_of",
+                "credited_action__uid",
             )
         )
         by_parliament = {row[0]: row for row in rows}
@@ -262,8 +296,9 @@ class RatificationInstrumentView(TemplateView):
                     "kind": kinds.get(kind, ""),
                     "source": source,
                     "actions": actions.get(pk, []),
+                    "credited": credited,
                 }
-                for pk, iso2, _n, name, _s, date, kind, precision, source, _a in joined
+                for pk, iso2, _n, name, _s, date, kind, precision, source, _a, credited in joined
             ],
             table=table,
             map=json.dumps(charts.world_map(statuses, "status", legend, _("Who is party to it"))),

@@ -185,6 +185,10 @@ def test_a_bad_file_gets_one_line_exit_2_and_changes_nothing(args, says):
     assert snapshot() == before
 
 
+def _pk(iso2, code):
+    return Ratification.objects.get(parliament__iso2=iso2, instrument__code=code).pk
+
+
 def test_the_api_lists_statuses_with_filters_and_csv(django_assert_max_num_queries):
     from django.test import Client
 
@@ -192,7 +196,10 @@ def test_the_api_lists_statuses_with_filters_and_csv(django_assert_max_num_queri
     body = client.get("/api/v1/ratifications/?country=MA&instrument=ICRMW").json()
     assert body["count"] == 1
     (morocco,) = body["results"]
-    assert morocco | {"updated_at": None} == {
+    assert morocco["id"] == str(Ratification.objects.get(pk=_pk("MA", "ICRMW")).uid)
+    assert morocco | {"updated_at": None, "id": None} == {
+        "id": None,
+        "credited_action": None,
         "parliament": "MA",
         "instrument": "ICRMW",
         "status": "party",
@@ -209,7 +216,7 @@ def test_the_api_lists_statuses_with_filters_and_csv(django_assert_max_num_queri
     since = client.get("/api/v1/ratifications/?since=2018-12-07&status=party&instrument=ICRMW")
     assert {row["parliament"] for row in since.json()["results"]} == {"CI", "FJ", "MW", "TD", "TG"}
     csv_text = client.get("/api/v1/ratifications/?region=oceania&format=csv").content.decode()
-    assert csv_text.splitlines()[0].startswith("as_of,date,date_kind")
+    assert csv_text.splitlines()[0].startswith("as_of,credited_action,date,date_kind")
     bad = client.get("/api/v1/ratifications/?status=maybe&since=yesterday")
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) == {"status", "since"}

@@ -378,7 +378,7 @@ PAGES = [
     ("editor", "/workspace/actions/?objective=1&completion=limited&_export=csv", 11),
     ("secretariat", "/workspace/actions/?region=africa", 13),
     ("editor", "/workspace/submissions/2021-progress/", 11),  # + each update's evidence
-    ("secretariat", "/review/", 7),  # + the cycle filter's choices
+    ("secretariat", "/review/", 8),  # + the cycle filter's choices, the treaty reports
     ("secretariat", "/review/{submission}/", 17),  # + the published copies to compare
     ("editor", "/workspace/actions/{action}/", 18),  # + its published copy to compare
     ("anonymous", "/parliaments/MA/", 8),  # the country profile box

@@ -274,7 +274,8 @@ DASHBOARDS = [
     ("secretariat", "/dashboard/coverage/?cycle=2021-progress", 12),
     ("secretariat", "/dashboard/coverage/?sort=5&dir=desc", 11),
     ("secretariat", "/dashboard/objectives/5/", 13),
-    ("secretariat", "/dashboard/commitments/R7c.3/", 12),
+    ("secretariat", "/dashboard/commitments/R7c.3/", 13),  # + who joined since Rabat
+    ("secretariat", "/dashboard/commitments/R7a.1/", 13),
     ("secretariat", "/dashboard/regions/europe/", 14),
     ("secretariat", "/dashboard/parliaments/MA/", 9),
     ("anonymous", "/progress/", 11),

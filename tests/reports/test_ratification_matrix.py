@@ -114,3 +114,13 @@ def test_the_r7a1_and_coverage_pages_link_to_the_matrix(secretariat):
 
 def test_an_unknown_instrument_is_404():
     assert Client().get("/ratifications/NOPE/").status_code == 404
+
+
+def test_the_matrix_finds_a_country_by_name_or_code():
+    for query in ("moroc", "MA", "mar", "Morocco "):
+        html = Client().get(f"/ratifications/?country={query}").content.decode()
+        assert "1 parliament</h2>" in html and '<th scope="row">Morocco</th>' in html, query
+    french = Client(headers={"cookie": "django_language=fr"}).get("/ratifications/?country=maroc")
+    assert '<th scope="row">Maroc</th>' in french.content.decode()
+    assert "0 parliaments</h2>" in Client().get("/ratifications/?country=zzzz").content.decode()
+    assert Client().get("/ratifications/?country=%00zz").status_code == 400

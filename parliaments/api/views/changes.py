@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parliaments.api.serializers import ActionSerializer, PlanSerializer, ProgressUpdateSerializer
-from parliaments.models import Action, PlanOfAction, ProgressUpdate, PublicationChange
+from parliaments.api.views.ratifications import RatificationSerializer
+from parliaments.models import Action, PlanOfAction, ProgressUpdate, PublicationChange, Ratification
 
 CHANGE_SERIALIZERS = {
     PublicationChange.Kind.PLAN: (PlanOfAction, PlanSerializer, ("parliament",), ()),
@@ -24,6 +25,14 @@ CHANGE_SERIALIZERS = {
         ("parliament", "action", "cycle"),
         ("evidence",),
     ),
+    # A state's status for an instrument (Rabat §7(a)): written by imports and by the
+    # secretariat's verification of a parliament's report; never withdrawn.
+    PublicationChange.Kind.RATIFICATION: (
+        Ratification,
+        RatificationSerializer,
+        ("parliament", "instrument", "credited_action"),
+        (),
+    ),
 }
 
 
@@ -37,7 +46,8 @@ class ChangesView(APIView):
         summary="Changes feed for incremental sync",
         description="Start with `since=0`; keep `next_cursor` and pass it as `since` next time. "
         "`operation` is `upsert` (with the record as published) or `delete` (a tombstone: "
-        "the record was withdrawn from publication).",
+        "the record was withdrawn from publication). `type` `ratification` carries a state's "
+        "status for an instrument, as in /api/v1/ratifications/.",
         parameters=[
             OpenApiParameter(
                 "since",
@@ -94,8 +104,9 @@ class ChangesView(APIView):
             }
             if not uids:
                 continue
+            published = {} if model is Ratification else {"is_published_copy": True}
             rows = (
-                model.objects.filter(is_published_copy=True, uid__in=uids)
+                model.objects.filter(uid__in=uids, **published)
                 .select_related(*related)
                 .prefetch_related(*prefetch)
             )

@@ -11,6 +11,9 @@ from parliaments.models import Parliament, Ratification, Region
 
 
 class RatificationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(
+        source="uid", read_only=True, help_text="Stable identifier (the changes feed's id)."
+    )
     parliament = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
     instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
     verified = serializers.SerializerMethodField(
@@ -28,10 +31,19 @@ class RatificationSerializer(serializers.ModelSerializer):
     joined_since_rabat = serializers.BooleanField(
         read_only=True, help_text="Party by an act dated after 7 December 2018."
     )
+    credited_action = serializers.UUIDField(
+        source="credited_action.uid",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The parliament's ratification action the change is credited to (its id "
+        "in /api/v1/actions/ once published), or null.",
+    )
 
     class Meta:
         model = Ratification
         fields = [
+            "id",
             "parliament",
             "instrument",
             "status",
@@ -43,6 +55,7 @@ class RatificationSerializer(serializers.ModelSerializer):
             "quality",
             "verified",
             "joined_since_rabat",
+            "credited_action",
             "updated_at",
         ]
         read_only_fields = fields
@@ -112,9 +125,9 @@ class RatificationFilterSet(filters.FilterSet):
     ),
 )
 class RatificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    queryset = Ratification.objects.select_related("parliament", "instrument").order_by(
-        Parliament.by_name("parliament__"), "instrument__code"
-    )
+    queryset = Ratification.objects.select_related(
+        "parliament", "instrument", "credited_action"
+    ).order_by(Parliament.by_name("parliament__"), "instrument__code")
     serializer_class = RatificationSerializer
     filterset_class = RatificationFilterSet
     ordering_fields = ["date", "as_of", "updated_at"]
