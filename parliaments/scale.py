@@ -29,6 +29,7 @@ from parliaments.models import (
     PlanOfAction,
     ProgressUpdate,
     PublicationChange,
+    Ratification,
     Region,
     Submission,
     SubmissionComment,
@@ -52,6 +53,10 @@ SUBMISSION_STATES = {
     "2026-imrf": (20, 10, 20, 15, 35),
 }
 STATES = ("accepted", "returned", "submitted", "draft", None)
+# Synthetic parliaments' treaty statuses (None: unknown, no row), as of a fictional list.
+RATIFICATION_STATUSES = ("party", "not_party", "signatory", None)
+RATIFICATION_WEIGHTS = (45, 25, 5, 25)
+SCALE_LISTS_AS_OF = datetime.date(2024, 1, 1)
 # How often each demo action template is used: oversight and legislation dominate real
 # plans; ratifications of a given instrument are rarer.
 TEMPLATE_WEIGHTS = (10, 4, 8, 6, 7, 6, 8, 5, 7, 3, 6, 5, 4, 5, 2, 3)
@@ -355,6 +360,46 @@ class _Writer:
             ],
         )
         self.publish(plans, actions, links, updates, evidence, accepted_due)
+        self.insert(Ratification, self.ratifications(parliaments))
+
+    def ratifications(self, parliaments):
+        """Rabat §7(a) statuses of the synthetic parliaments, for every instrument (the real
+        ones keep the reference lists): most party or not party, some signatory, a quarter
+        unknown (no row), so the matrix is as wide as the instruments at any scale."""
+        rows = []
+        synthetic = [p for p in parliaments if p.iso2.startswith("X")]
+        # A synthetic parliament kept from an earlier run keeps its statuses.
+        known = set(
+            Ratification.objects.filter(parliament__in=synthetic).values_list(
+                "parliament_id", flat=True
+            )
+        )
+        for parliament in synthetic:
+            if parliament.pk in known:
+                continue
+            for instrument in self.instruments.values():
+                status = self.weighted(RATIFICATION_STATUSES, RATIFICATION_WEIGHTS)
+                if status is None:
+                    continue
+                dated = status in ("party", "signatory")
+                rows.append(
+                    Ratification(
+                        uid=self.uid(),
+                        parliament=parliament,
+                        instrument=instrument,
+                        status=status,
+                        date=self.date_between(datetime.date(1960, 1, 1), SCALE_LISTS_AS_OF)
+                        if dated
+                        else None,
+                        date_kind=("ratification" if status == "party" else "signature")
+                        if dated
+                        else "",
+                        source="https://example.org/scale-data",
+                        as_of=SCALE_LISTS_AS_OF,
+                        quality=Ratification.Quality.SECONDARY,
+                    )
+                )
+        return rows
 
     def action(self, parliament, plan, number, links, updates, evidence):
         rng = self.rng

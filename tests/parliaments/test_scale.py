@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from commitments.models import Instrument
 from parliaments.models import (
     Action,
     Evidence,
@@ -15,6 +16,7 @@ from parliaments.models import (
     PlanOfAction,
     ProgressUpdate,
     PublicationChange,
+    Ratification,
     Submission,
     SubmissionComment,
 )
@@ -91,6 +93,17 @@ def test_synthetic_parliaments_follow_the_real_ones_and_pages_show_them(client):
     assert PlanOfAction.objects.drafts().count() == real + 3
     assert client.get("/parliaments/X0002/").status_code == 200
     assert client.get("/api/v1/parliaments/x0002/").json()["iso2"] == "X0002"
+    # Each synthetic state has a status for most instruments, unknown for the others.
+    statuses = Ratification.objects.filter(parliament__iso2__startswith="X")
+    before = statuses.count()
+    assert 0 < before < 3 * Instrument.objects.count()
+    matrix = client.get("/ratifications/?country=X0002").content.decode()
+    assert '<th scope="row">Synthetic parliament X0002</th>' in matrix
+    assert matrix.count('<th scope="col" class="text-center">') == Instrument.objects.count()
+    # Generated again over the same parliaments, nothing is duplicated.
+    empty_workspace()
+    generate("--parliaments", str(real + 3), "--actions-per-plan", "1", "--updates-per-action", "1")
+    assert statuses.count() == before
 
 
 def test_the_same_seed_gives_the_same_data_again_in_an_emptied_database():
