@@ -35,6 +35,9 @@ HTML_GOOD_PRACTICES_LIMIT = 500
 HTML_OBJECTIVE_TITLES_LIMIT = 50
 # Every IPU member parliament (180) fits; a longer table is in the XLSX, CSV and JSON files.
 HTML_PARLIAMENTS_LIMIT = 500
+# The states that joined an instrument since Rabat listed in the document (every one is in
+# the XLSX, CSV and JSON files).
+HTML_RATIFICATIONS_LIMIT = 300
 PROGRESS_EVERY = 1000  # rows written between two calls of `progress`
 
 
@@ -453,6 +456,8 @@ def html_context(data, *, for_pdf=False, svgs=None):
             rows = [[g["parliament"], g["title"], g["type"]] for g in good_practices]
         if name == "parliaments":
             rows = rows[:HTML_PARLIAMENTS_LIMIT]
+        if name == "ratifications_since_rabat":
+            rows = rows[:HTML_RATIFICATIONS_LIMIT]
         rows = [[_html_cell(value) for value in row] for row in rows]
         readable.append((name, headers, rows))
     objective_titles = []
@@ -473,6 +478,11 @@ def html_context(data, *, for_pdf=False, svgs=None):
         "good_practices_total": len(data["good_practices"]),
         "good_practices_shown": len(good_practices),
         "objective_titles": objective_titles,
+        "joined_total": len((data.get("ratifications_since_rabat") or {}).get("states", [])),
+        "joined_shown": min(
+            len((data.get("ratifications_since_rabat") or {}).get("states", [])),
+            HTML_RATIFICATIONS_LIMIT,
+        ),
         "parliaments_total": len(data["parliaments"]),
         "parliaments_shown": min(len(data["parliaments"]), HTML_PARLIAMENTS_LIMIT),
         "without_plan": data["parliaments_without_plan"][:HTML_PARLIAMENTS_LIMIT],

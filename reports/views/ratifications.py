@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from commitments.models import Instrument
+from compact_tracker import pagecache
 from parliaments import permissions
 from parliaments.models import Action, ActionType, Parliament, Region, country_name_sql
 from parliaments.ratifications.models import RABAT, Ratification
@@ -42,7 +43,10 @@ STATUS_COLOURS = {
 def _instruments(group):
     """The instruments a list was loaded for (the others would be a column of unknowns),
     in the reference order, limited to one group (category) when asked."""
-    queryset = Instrument.objects.filter(ratifications__isnull=False).distinct()
+    # EXISTS on the statuses' instrument index: a join and DISTINCT would read them all.
+    queryset = Instrument.objects.filter(
+        Exists(Ratification.objects.filter(instrument=OuterRef("pk")))
+    )
     if group:
         queryset = queryset.filter(category=group)
     return list(queryset.order_by("category", "code"))
@@ -130,6 +134,25 @@ def matrix_html(parliaments, instruments, cells, link, pending=None):
     )
 
 
+class _PageFacts:
+    """What the template and the pager read of a page, small enough to keep cached."""
+
+    def __init__(self, page):
+        self.number = page.number
+        self.start_index, self.end_index = page.start_index(), page.end_index()
+        self.has_previous, self.has_next = page.has_previous(), page.has_next()
+        self.has_other_pages = page.has_other_pages()
+        self.previous_page_number = page.number - 1
+        self.next_page_number = page.number + 1
+        self.paginator = _PaginatorFacts(page.paginator)
+
+
+class _PaginatorFacts:
+    def __init__(self, paginator):
+        self.count, self.num_pages = paginator.count, paginator.num_pages
+        self.page_range = list(paginator.page_range)
+
+
 class RatificationMatrixView(TemplateView):
     template_name = "reports/ratifications.html"
 
@@ -141,34 +164,51 @@ class RatificationMatrixView(TemplateView):
         if group not in Instrument.Category.values:
             group = ""
         country = (request.GET.get("country") or "").replace("\x00", "").strip()[:100]
-        instruments = _instruments(group)
-        parliaments = _parliaments(region, country)
         if request.GET.get("export"):
-            return self.export(request, parliaments, instruments)
-        page = Paginator(parliaments, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = list(page.object_list)
-        cells = _cells([row[0] for row in shown], instruments)
-        base = reverse("reports:ratification_instrument", args=["X"])[:-2]
-        pending = {}
-        if permissions.can_review(request.user):
-            # The secretariat verifies a parliament's report from the matrix too.
-            for pk, parliament_id, instrument_id in pending_proposals(
-                [row[0] for row in shown]
-            ).values_list("pk", "parliament_id", "instrument_id"):
-                pending[(parliament_id, instrument_id)] = reverse(
-                    "parliaments:ratification_proposal", args=[pk]
-                )
+            return self.export(request, _parliaments(region, country), _instruments(group))
+        secretariat = permissions.can_review(request.user)
+
+        def build():
+            instruments = _instruments(group)
+            page = Paginator(_parliaments(region, country), MATRIX_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+            shown = list(page.object_list)
+            cells = _cells([row[0] for row in shown], instruments)
+            base = reverse("reports:ratification_instrument", args=["X"])[:-2]
+            pending = {}
+            if secretariat:
+                # The secretariat verifies a parliament's report from the matrix too.
+                for pk, parliament_id, instrument_id in pending_proposals(
+                    [row[0] for row in shown]
+                ).values_list("pk", "parliament_id", "instrument_id"):
+                    pending[(parliament_id, instrument_id)] = reverse(
+                        "parliaments:ratification_proposal", args=[pk]
+                    )
+            return {
+                "pending_count": len(pending),
+                "page": _PageFacts(page),
+                "instruments": bool(instruments),
+                "matrix": matrix_html(
+                    shown, instruments, cells, lambda i: f"{base}{i.code}/", pending
+                ),
+            }
+
+        # The public matrix is kept in the page cache until a status changes (statuses
+        # belong to the reference scope); the secretariat's shows the reports waiting.
+        parts = (
+            build()
+            if secretariat
+            else pagecache.Section(request, "ratification-matrix").get_or_build(build)
+        )
         context = self.get_context_data(
-            pending_count=len(pending),
-            page=page,
             region=region,
             group=group,
             country=country,
             regions=Region.choices,
             groups=Instrument.Category.choices,
-            instruments=instruments,
-            matrix=matrix_html(shown, instruments, cells, lambda i: f"{base}{i.code}/", pending),
             statuses=Status.choices,
+            **parts,
         )
         return self.render_to_response(context)
 

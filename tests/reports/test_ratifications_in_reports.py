@@ -105,3 +105,16 @@ def test_a_new_status_makes_a_new_version_of_the_report(known):
     assert created
     second = build(second)
     assert second.version == first.version + 1
+
+
+def test_a_long_list_is_cut_in_the_document_and_whole_in_the_files(known, monkeypatch):
+    from reports import render
+
+    monkeypatch.setattr(render, "HTML_RATIFICATIONS_LIMIT", 3)
+    report = build(request(formats=["html", "json"])[0])
+    total = len(json.loads(file_bytes(report, "json"))["ratifications_since_rabat"]["states"])
+    assert total > 3
+    html = file_bytes(report, "html").decode()
+    table = html[html.index('<table class="ratifications_since_rabat">') :].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 3  # the header and three states
+    assert f"The first 3 of {total} states." in html

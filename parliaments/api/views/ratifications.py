@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import mixins, serializers, viewsets
 
 from commitments.models import Instrument
+from parliaments.api.views.common import CachedListMixin
 from parliaments.models import Parliament, Ratification, Region
 
 
@@ -124,7 +125,7 @@ class RatificationFilterSet(filters.FilterSet):
         ],
     ),
 )
-class RatificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RatificationViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Ratification.objects.select_related(
         "parliament", "instrument", "credited_action"
     ).order_by(Parliament.by_name("parliament__"), "instrument__code")
