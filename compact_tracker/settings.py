@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "translated_fields",
     "axes",
     "csp",
+    "corsheaders",
     "commitments",
     "parliaments",
     "reports",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "compact_tracker.middleware.RejectJunkMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cross-origin reads of the API, before anything can answer (compact_tracker/cors.py).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +83,15 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Cross-origin requests (compact_tracker/cors.py): the API only, read-only, no credentials.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOWED_ORIGINS = []  # every origin reads through compact_tracker.cors.read_only_api
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "if-none-match")
+CORS_EXPOSE_HEADERS = ("Content-Language", "Content-Disposition", "ETag")
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 ROOT_URLCONF = "compact_tracker.urls"
 WSGI_APPLICATION = "compact_tracker.wsgi.application"
@@ -204,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_cycle_reports",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The whole published dataset as a data package (reports/datapackage.py).
+    "publish-datapackage": {
+        "task": "reports.tasks.publish_datapackage",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -239,6 +256,13 @@ STORAGES = {
 # --- Email ---------------------------------------------------------------------------------
 globals().update(env_email("EMAIL_URL", "console://"))
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# The licence the published dataset is released under, as the data package states it
+# (reports/datapackage.py): Creative Commons Attribution 4.0 unless the IPU decides otherwise.
+DATA_PACKAGE_LICENSE = {
+    "name": env_str("DATA_PACKAGE_LICENSE_NAME", "CC-BY-4.0"),
+    "path": env_str("DATA_PACKAGE_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+    "title": env_str("DATA_PACKAGE_LICENSE_TITLE", "Creative Commons Attribution 4.0"),
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Compact Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

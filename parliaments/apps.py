@@ -107,6 +107,12 @@ class ParliamentsConfig(AppConfig):
         )
 
         api.on_token_user_loaded(permissions.profile_of)
+        # Cross-origin reads of the API, and only reads (compact_tracker/cors.py).
+        from corsheaders.signals import check_request_enabled
+
+        from compact_tracker.cors import read_only_api
+
+        check_request_enabled.connect(read_only_api, dispatch_uid="cors-read-only-api")
         for model in (get_user_model(), Profile, ApiToken):
             # Before a deletion too: the cascade takes the tokens, and with them their keys.
             for signal in (post_save, pre_delete, post_delete):

@@ -83,3 +83,12 @@ def repair_figures():
     from reports.figures import figures_repair
 
     return figures_repair()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5)
+def publish_datapackage():
+    """Beat, nightly: the published dataset as a Frictionless Data Package, kept under
+    today's date and served as the latest (reports/datapackage.py)."""
+    from reports import datapackage
+
+    return datapackage.build()

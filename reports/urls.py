@@ -18,6 +18,8 @@ urlpatterns = [
         views.RatificationInstrumentView.as_view(),
         name="ratification_instrument",
     ),
+    path("data/", views.DataPackageView.as_view(), name="data_package"),
+    path("data/<str:day>/<str:name>", views.data_file, name="data_file"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path(

@@ -15,12 +15,14 @@ from reports.views.cycle_reports import (
     report_file,
     report_status,
 )
+from reports.views.data import DataPackageView, data_file
 from reports.views.detail import CommitmentView, ObjectiveView, ParliamentView
 from reports.views.overview import OverviewView, PublicSummaryView, RegionView
 from reports.views.ratifications import RatificationInstrumentView, RatificationMatrixView
 
 __all__ = [
     "CommitmentView",
+    "DataPackageView",
     "CoverageView",
     "ObjectiveView",
     "OverviewView",
@@ -32,6 +34,7 @@ __all__ = [
     "RegionView",
     "ReportDetailView",
     "ReportListView",
+    "data_file",
     "report_file",
     "report_status",
 ]
