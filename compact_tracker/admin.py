@@ -12,6 +12,18 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+# A key beyond a 64-bit integer is junk too: SQLite cannot even bind it (OverflowError).
+KEY_RANGE = range(-(2**63), 2**63)
+
+
+def _is_key(target, item):
+    """Whether `item` could be a value of the key field `target` at all."""
+    try:
+        value = target.to_python(item)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(value, int) or value in KEY_RANGE
+
 
 class _TolerantAutocomplete:
     """Django's autocomplete widget looks the submitted values up to show them: a value
@@ -20,13 +32,7 @@ class _TolerantAutocomplete:
 
     def optgroups(self, name, value, attr=None):
         target = self.field.target_field
-        kept = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except (ValidationError, ValueError, TypeError):
-                continue
-            kept.append(item)
+        kept = [item for item in value if _is_key(target, item)]
         return super().optgroups(name, kept, attr)
 
 
@@ -55,10 +61,8 @@ class JunkTolerantAdminMixin:
         return _tolerant(super().formfield_for_manytomany(db_field, request, **kwargs))
 
     def _valid_pk(self, object_id):
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-        except (ValidationError, ValueError, TypeError):
-            raise Http404 from None
+        if not _is_key(self.model._meta.pk, unquote(object_id)):
+            raise Http404
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -68,10 +72,8 @@ class JunkTolerantAdminMixin:
             except FieldDoesNotExist:
                 continue
             target = field.target_field if field.is_relation else field
-            try:
-                for item in value if isinstance(value, list) else [value]:
-                    target.to_python(item)
-            except (ValidationError, ValueError, TypeError):
+            items = value if isinstance(value, list) else [value]
+            if not all(_is_key(target, item) for item in items):
                 del initial[name]
         return initial
 

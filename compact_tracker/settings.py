@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_cycle_reports",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Webhooks (parliaments/webhooks): new published changes, then due deliveries.
+    "fan-out-webhooks": {"task": "parliaments.tasks.fan_out_webhooks", "schedule": 10.0},
+    "sweep-webhooks": {"task": "parliaments.tasks.sweep_webhooks", "schedule": 30.0},
     # The whole published dataset as a data package (reports/datapackage.py).
     "publish-datapackage": {
         "task": "reports.tasks.publish_datapackage",
@@ -256,6 +259,11 @@ STORAGES = {
 # --- Email ---------------------------------------------------------------------------------
 globals().update(env_email("EMAIL_URL", "console://"))
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# Webhooks (parliaments/webhooks/transport.py): https only, except in development; networks
+# a receiver may be in although private (an operator's own partner network), as CIDRs.
+WEBHOOK_ALLOW_HTTP = DEBUG
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+WEBHOOK_BACKOFF_SECONDS = 30
 # The licence the published dataset is released under, as the data package states it
 # (reports/datapackage.py): Creative Commons Attribution 4.0 unless the IPU decides otherwise.
 DATA_PACKAGE_LICENSE = {

@@ -23,6 +23,9 @@ from parliaments.models import (
     Submission,
     SubmissionComment,
     SubmissionEvent,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -331,3 +334,56 @@ class RatificationProposalAdmin(HistoryAdmin):
     ]
     raw_id_fields = ["action"]
     autocomplete_fields = ["parliament"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ModelAdmin):
+    """Partners' webhook endpoints (they manage them on their webhooks page); the secret
+    is never shown."""
+
+    list_display = ["url", "owner", "is_active", "created_at", "disabled_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "owner__username", "owner__email"]
+    exclude = ["secret"]
+    readonly_fields = ["uid", "created_at", "disabled_at"]
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """Rows the app writes: the admin reads them, adds none."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name != "body"]
+
+
+@admin.register(WebhookCursor)
+class WebhookCursorAdmin(ReadOnlyAdmin):
+    """How far the changes feed has been turned into webhook deliveries."""
+
+    list_display = ["last_change_id"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "endpoint", "state", "attempts", "last_status", "created_at"]
+    list_filter = ["state", "is_test"]
+    search_fields = ["=uid", "endpoint__url"]
+    list_select_related = ["endpoint"]
+    exclude = ["body"]
+    readonly_fields = [
+        "uid",
+        "endpoint",
+        "events",
+        "is_test",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_status",
+        "last_duration_ms",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]

@@ -883,6 +883,7 @@ class OutboxMessage(models.Model):
         SUMMARY = "summary", _("weekly summary")
         INVITATION = "invitation", _("invitation")
         RATIFICATION = "ratification", _("ratification status proposal")
+        WEBHOOK = "webhook", _("webhook endpoint disabled")
         TASK = "task", _("task")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -919,3 +920,8 @@ class OutboxMessage(models.Model):
 
 # Rabat §7(a) statuses live in their own module; imported here so Django registers them.
 from parliaments.ratifications.models import Ratification, RatificationProposal  # noqa: E402, F401
+from parliaments.webhooks.models import (  # noqa: E402, F401
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -18,3 +18,29 @@ def sweep_outbox():
     """Beat, every 30 s: hand over the outbox rows still due (Redis or the mail server was
     down, or an earlier attempt failed)."""
     return outbox.outbox_sweep()
+
+
+@shared_task
+def fan_out_webhooks():
+    """Beat, every 10 s: deliveries for what was published since the last fan-out."""
+    from parliaments.webhooks import services as webhooks
+
+    return webhooks.fan_out()
+
+
+@shared_task
+def deliver_webhooks(endpoint_id):
+    """Send one endpoint's due deliveries, in order."""
+    from parliaments.webhooks import services as webhooks
+
+    return webhooks.deliver(endpoint_id)
+
+
+@shared_task
+def sweep_webhooks():
+    """Beat, every 30 s: endpoints with a delivery due (a retry, or a dispatch that did not
+    reach the broker) are delivered to."""
+    from parliaments.webhooks import services as webhooks
+
+    for endpoint_id in webhooks.due_endpoints():
+        webhooks.deliver(endpoint_id)

@@ -149,6 +149,9 @@ def _samples():
         "uid": [published.uid],
         "pk": [action.pk, plan.pk, submission.pk],
         "file_format": ["html"],
+        # The data package's files: the latest's descriptor (404 until a package is built).
+        "day": ["latest"],
+        "name": ["datapackage.json"],
         # django.contrib.auth's password reset link: an invalid one is enough to see the page.
         "uidb64": ["MQ"],
         "token": ["set-password"],

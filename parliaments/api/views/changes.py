@@ -36,6 +36,39 @@ CHANGE_SERIALIZERS = {
 }
 
 
+def feed_entries(entries, request=None):
+    """The changes feed's entries for these PublicationChange rows (with their parliament
+    loaded), each with its record as published now: the feed and the webhooks send the
+    same. One query per kind of record."""
+    records = {}
+    for kind, (model, serializer_class, related, prefetch) in CHANGE_SERIALIZERS.items():
+        uids = {
+            entry.uid for entry in entries if entry.kind == kind and entry.operation == "upsert"
+        }
+        if not uids:
+            continue
+        published = {} if model is Ratification else {"is_published_copy": True}
+        rows = (
+            model.objects.filter(uid__in=uids, **published)
+            .select_related(*related)
+            .prefetch_related(*prefetch)
+        )
+        for row in rows:
+            records[(kind, row.uid)] = serializer_class(row, context={"request": request}).data
+    return [
+        {
+            "cursor": entry.id,
+            "type": entry.kind,
+            "id": entry.uid,
+            "parliament": entry.parliament.iso2,
+            "operation": entry.operation,
+            "at": entry.at,
+            "record": records.get((entry.kind, entry.uid)) if entry.operation == "upsert" else None,
+        }
+        for entry in entries
+    ]
+
+
 class ChangesView(APIView):
     """The published records created, updated or withdrawn since a cursor, oldest first."""
 
@@ -97,35 +130,7 @@ class ChangesView(APIView):
         )
         has_more = len(entries) > limit
         entries = entries[:limit]
-        records = {}
-        for kind, (model, serializer_class, related, prefetch) in CHANGE_SERIALIZERS.items():
-            uids = {
-                entry.uid for entry in entries if entry.kind == kind and entry.operation == "upsert"
-            }
-            if not uids:
-                continue
-            published = {} if model is Ratification else {"is_published_copy": True}
-            rows = (
-                model.objects.filter(uid__in=uids, **published)
-                .select_related(*related)
-                .prefetch_related(*prefetch)
-            )
-            for row in rows:
-                records[(kind, row.uid)] = serializer_class(row, context={"request": request}).data
-        results = [
-            {
-                "cursor": entry.id,
-                "type": entry.kind,
-                "id": entry.uid,
-                "parliament": entry.parliament.iso2,
-                "operation": entry.operation,
-                "at": entry.at,
-                "record": records.get((entry.kind, entry.uid))
-                if entry.operation == "upsert"
-                else None,
-            }
-            for entry in entries
-        ]
+        results = feed_entries(entries, request)
         return Response(
             {
                 "results": results,

@@ -1,0 +1,350 @@
+"""Registering endpoints, turning published changes into deliveries, and delivering them.
+
+- `fan_out()` reads the changes feed past its cursor and writes, in one transaction, a
+  delivery per endpoint for the events it asked for (at most BATCH events each): the
+  deliveries are in the database before anything is sent, so nothing is lost while Redis or
+  a receiver is down. Beat runs it every few seconds; an acceptance asks for it at once.
+- `deliver(endpoint_id)` sends the endpoint's pending deliveries oldest first, one at a time
+  under a lock on the endpoint (two workers never send one endpoint's deliveries out of
+  order). A delivery that fails blocks the ones after it and is tried again with
+  exponential backoff (30 s, 1 min, 2 min … at most 1 h) for RETRY_WINDOW (24 h); then it
+  is given up, the endpoint is disabled and its owner emailed.
+- Each POST is signed: `Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`
+  with `Webhook-Timestamp` (Unix seconds) and `Webhook-Id` (the delivery's id, the same on
+  every attempt: a receiver drops what it has seen).
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from parliaments.webhooks import transport
+from parliaments.webhooks.models import (
+    EVENT_NAMES,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+logger = logging.getLogger(__name__)
+BATCH = 100  # events per delivery
+FAN_OUT_LIMIT = 5000  # changes read per fan-out
+RETRY_WINDOW = datetime.timedelta(hours=24)
+BACKOFF_MAX = 3600
+State = WebhookDelivery.State
+
+
+def new_secret():
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def sign(secret, timestamp, body):
+    """The signature header's value for `body` (bytes) sent at `timestamp` (int)."""
+    message = str(timestamp).encode() + b"." + body
+    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def endpoint_create(
+    *, owner, url, events, description="", parliaments=(), regions=(), objectives=()
+):
+    """A new endpoint and its secret (shown to the owner once). The URL is checked now and
+    again at each delivery."""
+    transport.check_url(url)
+    endpoint = WebhookEndpoint.objects.create(
+        owner=owner,
+        url=url,
+        description=description,
+        events=sorted(set(events) & set(EVENT_NAMES)),
+        parliaments=sorted({code.upper() for code in parliaments}),
+        regions=sorted(set(regions)),
+        objectives=sorted({int(n) for n in objectives}),
+        secret=new_secret(),
+    )
+    return endpoint
+
+
+def endpoint_switch(endpoint, *, on):
+    """Enable or disable an endpoint; enabled again, it goes on from its oldest pending
+    delivery."""
+    endpoint.is_active = on
+    endpoint.disabled_at = None if on else timezone.now()
+    endpoint.disabled_reason = "" if on else "Disabled by its owner."
+    endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    if on:
+        transaction.on_commit(lambda: dispatch([endpoint.pk]))
+
+
+# --- From the changes feed to deliveries ---------------------------------------------------
+
+
+def _event_names(entries):
+    """{change id: event name}: `published` for a record's first upsert in the feed,
+    `changed` for the next ones, `withdrawn` for a tombstone."""
+    from parliaments.models import PublicationChange
+
+    first = entries[0].id
+    seen = set(
+        PublicationChange.objects.filter(
+            id__lt=first, uid__in={e.uid for e in entries}, operation="upsert"
+        ).values_list("kind", "uid")
+    )
+    names = {}
+    for entry in entries:
+        if entry.operation == "delete":
+            names[entry.id] = f"{entry.kind}.withdrawn"
+        elif entry.kind == "ratification":
+            names[entry.id] = "ratification.changed"
+        else:
+            key = (entry.kind, entry.uid)
+            names[entry.id] = f"{entry.kind}.{'changed' if key in seen else 'published'}"
+            seen.add(key)
+    return names
+
+
+def _objectives_of(entries):
+    """{(kind, uid): {objective numbers}} of the actions and progress updates in `entries`
+    (a progress update has its action's), for the endpoints that filter by objective."""
+    from parliaments.models import Action, ProgressUpdate
+
+    action_uids = {e.uid for e in entries if e.kind == "action"}
+    update_uids = {e.uid for e in entries if e.kind == "progress_update"}
+    found = {}
+    for uid, number in (
+        Action.objects.filter(uid__in=action_uids, objectives__isnull=False)
+        .values_list("uid", "objectives__number")
+        .distinct()
+    ):
+        found.setdefault(("action", uid), set()).add(number)
+    for uid, number in (
+        ProgressUpdate.objects.filter(uid__in=update_uids, action__objectives__isnull=False)
+        .values_list("uid", "action__objectives__number")
+        .distinct()
+    ):
+        found.setdefault(("progress_update", uid), set()).add(number)
+    return found
+
+
+def _wants(endpoint, entry, name, objectives):
+    if name not in endpoint.events:
+        return False
+    if endpoint.parliaments and entry.parliament.iso2 not in endpoint.parliaments:
+        return False
+    if endpoint.regions and entry.parliament.region not in endpoint.regions:
+        return False
+    if endpoint.objectives:
+        return bool(objectives.get((entry.kind, entry.uid), set()) & set(endpoint.objectives))
+    return True
+
+
+def fan_out(limit=FAN_OUT_LIMIT):
+    """Deliveries for the changes published since the last fan-out; returns how many
+    deliveries were written. Endpoints to deliver to are dispatched after the commit."""
+    from parliaments.models import PublicationChange
+
+    with transaction.atomic():
+        cursor, _created = WebhookCursor.objects.select_for_update().get_or_create(pk=1)
+        entries = list(
+            PublicationChange.objects.filter(id__gt=cursor.last_change_id)
+            .select_related("parliament")
+            .order_by("id")[:limit]
+        )
+        if not entries:
+            return 0
+        endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
+        deliveries = []
+        if endpoints:
+            names = _event_names(entries)
+            objectives = _objectives_of(entries) if any(e.objectives for e in endpoints) else {}
+            for endpoint in endpoints:
+                wanted = [
+                    [entry.id, names[entry.id]]
+                    for entry in entries
+                    if _wants(endpoint, entry, names[entry.id], objectives)
+                ]
+                for start in range(0, len(wanted), BATCH):
+                    deliveries.append(
+                        WebhookDelivery(endpoint=endpoint, events=wanted[start : start + BATCH])
+                    )
+        WebhookDelivery.objects.bulk_create(deliveries)
+        cursor.last_change_id = entries[-1].id
+        cursor.save(update_fields=["last_change_id"])
+        endpoint_ids = sorted({d.endpoint_id for d in deliveries})
+        transaction.on_commit(lambda: dispatch(endpoint_ids))
+    return len(deliveries)
+
+
+def dispatch(endpoint_ids):
+    """Ask the workers to deliver to these endpoints now; when the broker does not answer,
+    beat's sweep (`sweep_webhooks`) finds the deliveries in the database."""
+    from compact_tracker.dispatch import send_now
+    from parliaments.tasks import deliver_webhooks
+
+    for endpoint_id in endpoint_ids:
+        try:
+            send_now(deliver_webhooks, endpoint_id)
+        except Exception:
+            logger.warning("webhooks: could not dispatch endpoint %s", endpoint_id, exc_info=True)
+
+
+# --- Delivering -----------------------------------------------------------------------------
+
+
+def _body(delivery):
+    """The delivery's JSON: its id and its events with their records, as the changes feed
+    gives them. Fixed at the first attempt, so every retry sends the same bytes."""
+    from parliaments.api.views.changes import feed_entries
+    from parliaments.models import PublicationChange
+
+    names = dict(delivery.events)
+    changes = list(
+        PublicationChange.objects.filter(id__in=names).select_related("parliament").order_by("id")
+    )
+    events = [{"event": names[entry["cursor"]], **entry} for entry in feed_entries(changes)]
+    payload = {
+        "id": str(delivery.uid),
+        "endpoint": str(delivery.endpoint.uid),
+        "test": delivery.is_test,
+        "created_at": delivery.created_at,
+        "events": events,
+    }
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+
+def backoff(attempts):
+    base = getattr(settings, "WEBHOOK_BACKOFF_SECONDS", 30)
+    return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), BACKOFF_MAX))
+
+
+def deliver(endpoint_id, now=None):
+    """Send the endpoint's due deliveries in order; returns how many were delivered."""
+    delivered = 0
+    while True:
+        with transaction.atomic():
+            endpoint = (
+                WebhookEndpoint.objects.select_for_update(skip_locked=True)
+                .filter(pk=endpoint_id, is_active=True)
+                .first()
+            )
+            if endpoint is None:  # another worker is on it, or it is disabled
+                return delivered
+            delivery = endpoint.deliveries.filter(state=State.PENDING).order_by("id").first()
+            moment = now or timezone.now()
+            if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > moment):
+                return delivered
+            if delivery.body is None:
+                delivery.body = _body(delivery)
+            ok = _attempt(endpoint, delivery, bytes(delivery.body), moment)
+            if not ok:
+                return delivered
+            delivered += 1
+
+
+def _attempt(endpoint, delivery, body, moment):
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "CompactTracker-Webhooks/1",
+        "Webhook-Id": str(delivery.uid),
+        "Webhook-Timestamp": str(timestamp),
+        "Webhook-Signature": sign(endpoint.secret, timestamp, body),
+    }
+    try:
+        answer = transport.post(endpoint.url, body, headers)
+    except transport.Refused as refused:
+        answer = transport.Answer(None, 0, f"refused: {refused}")
+    delivery.attempts += 1
+    delivery.last_attempt_at = moment
+    delivery.last_status, delivery.last_duration_ms = answer.status, answer.duration_ms
+    delivery.last_error = answer.error or (
+        "" if answer.ok else f"the receiver answered {answer.status}"
+    )
+    if answer.ok:
+        delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
+            State.DELIVERED,
+            moment,
+            None,
+        )
+    elif moment - delivery.created_at >= RETRY_WINDOW:
+        delivery.state, delivery.next_attempt_at = State.FAILED, None
+        _disable(endpoint, delivery, moment)
+    else:
+        delivery.next_attempt_at = moment + backoff(delivery.attempts)
+    delivery.save()
+    return answer.ok
+
+
+def _disable(endpoint, delivery, moment):
+    """A delivery failed for a whole day: the endpoint stops, its owner is told."""
+    from parliaments.models import OutboxMessage
+    from parliaments.services.notifications import site_url
+    from parliaments.services.outbox import outbox_email
+
+    endpoint.is_active = False
+    endpoint.disabled_at = moment
+    endpoint.disabled_reason = (
+        f"Delivery {delivery.uid} failed for 24 hours ({delivery.attempts} attempts): "
+        f"{delivery.last_error}"
+    )[:300]
+    endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    if endpoint.owner.email:
+        outbox_email(
+            kind=OutboxMessage.Kind.WEBHOOK,
+            to=endpoint.owner.email,
+            subject=f"Compact Tracker: your webhook endpoint {endpoint.url} was disabled",
+            text=(
+                f"Deliveries to {endpoint.url} failed for 24 hours and the endpoint was "
+                f"disabled.\n\nLast error: {delivery.last_error}\n\nFix the receiver, then "
+                f"enable the endpoint again and redeliver: {site_url('/api/')}\n"
+            ),
+            dedupe_key=f"webhook-disabled:{endpoint.pk}:{moment.isoformat()}",
+        )
+
+
+def due_endpoints(now=None):
+    """Endpoints with a delivery due now (beat's sweep dispatches them)."""
+    from django.db.models import Q
+
+    moment = now or timezone.now()
+    return sorted(
+        set(
+            WebhookDelivery.objects.filter(state=State.PENDING, endpoint__is_active=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
+            .values_list("endpoint_id", flat=True)
+        )
+    )
+
+
+def redeliver(delivery):
+    """Send a delivery again (after the receiver was fixed): a new delivery with the same
+    events, at the end of the endpoint's queue, and the endpoint enabled."""
+    with transaction.atomic():
+        copy = WebhookDelivery.objects.create(
+            endpoint=delivery.endpoint, events=delivery.events, is_test=delivery.is_test
+        )
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(
+            is_active=True, disabled_at=None, disabled_reason=""
+        )
+        transaction.on_commit(lambda: dispatch([delivery.endpoint_id]))
+    return copy
+
+
+def send_test(endpoint):
+    """A test delivery: the newest published change, marked `"test": true`."""
+    from parliaments.models import PublicationChange
+
+    latest = PublicationChange.objects.order_by("-id").first()
+    events = [[latest.id, "test"]] if latest else []
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, events=events, is_test=True)
+        transaction.on_commit(lambda: dispatch([endpoint.pk]))
+    return delivery
