@@ -20,7 +20,12 @@ from pathlib import Path
 PACKAGE = "ct_api_client"
 MAX_PAGES = 50
 # Reads that are not for every caller: {operationId: {caller: the status it must answer}}.
-REFUSED = {"submissions_due_retrieve": {"anonymous": 401, "partner": 403}}
+REFUSED = {
+    "submissions_due_retrieve": {"anonymous": 401, "partner": 403},
+    # A caller's own webhook endpoints: for the signed-in only.
+    "webhooks_list": {"anonymous": 401},
+    "webhook_deliveries_list": {"anonymous": 401},
+}
 
 
 def get_operations(schema):

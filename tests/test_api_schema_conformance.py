@@ -34,7 +34,11 @@ LOOKUP_KEYS = {"uid": "id"}
 DETAILS_PER_LIST = 5
 # Reads that are not for every caller: the status each refused caller must get (its body
 # is still checked against the shared error schema), and the parameters a read needs.
-REFUSED = {"/api/v1/submissions/due/": {"anonymous": 401, "partner": 403}}
+REFUSED = {
+    "/api/v1/submissions/due/": {"anonymous": 401, "partner": 403},
+    "/api/v1/webhooks/": {"anonymous": 401},  # a caller's own endpoints
+    "/api/v1/webhook-deliveries/": {"anonymous": 401},
+}
 PARAMETERS = {"/api/v1/submissions/due/": {"parliament": "MA"}}
 
 
@@ -71,6 +75,19 @@ def demo(db):
     PublicationChange.objects.create(
         kind="action", uid=update.action.uid, parliament=update.parliament, operation="delete"
     )
+    # A webhook endpoint with a delivery given up and one waiting, for each signed-in caller.
+    from django.contrib.auth import get_user_model
+
+    from parliaments.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    for user in get_user_model().objects.filter(username__in=PERSONAS):
+        endpoint = WebhookEndpoint.objects.create(
+            owner=user, url="https://partner.example.org/hooks", events=["action.published"]
+        )
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, state="failed", attempts=30, last_status=500, last_error="500"
+        )
+        WebhookDelivery.objects.create(endpoint=endpoint, events=[[1, "test"]], is_test=True)
 
 
 def caller(username):

@@ -17,6 +17,7 @@ from parliaments.models import (
 )
 from parliaments.services.contents import submission_contents
 from parliaments.services.notifications import submission_notify
+from parliaments.services.outbox import outbox_task
 from parliaments.services.publication import publish_parliament
 
 
@@ -167,7 +168,17 @@ def submission_accept(*, actor, submission, comment=""):
     event = _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
     publish_parliament(submission.parliament, submission.cycle)
     submission_notify(submission, event)
+    _webhooks_after_commit()
     return submission
+
+
+def _webhooks_after_commit():
+    """Partners' webhooks hear of a publication at once, not at beat's next fan-out: the
+    task is queued through the outbox, in the publication's transaction."""
+    from parliaments.webhooks.models import WebhookEndpoint
+
+    if WebhookEndpoint.objects.filter(is_active=True).exists():
+        outbox_task("parliaments.tasks.fan_out_webhooks")
 
 
 class AlreadyTaken(Exception):

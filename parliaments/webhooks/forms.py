@@ -38,14 +38,20 @@ class EndpointForm(forms.Form):
         required=False,
         coerce=int,
         choices=[(n, str(n)) for n in range(1, 24)],
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several; none for all."),
     )
 
     def __init__(self, *args, **kwargs):
+        from commitments.models import Objective
         from parliaments.models import Region
 
         super().__init__(*args, **kwargs)
         self.fields["regions"].choices = Region.choices
+        self.fields["objectives"].choices = [
+            (objective.number, f"{objective.number}. {objective.localized_title}")
+            for objective in Objective.objects.order_by("number")
+        ]
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -111,3 +111,11 @@
     });
   });
 })();
+
+// A button that cannot be undone asks first: <button data-confirm="Delete …?">.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

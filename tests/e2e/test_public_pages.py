@@ -11,7 +11,8 @@ def test_visitor_reads_home_follows_a_commitment_and_switches_to_french(page):
     page.get_by_role("link", name="R7a.1", exact=True).click()
     page.wait_for_url("**/commitments/R7a.1/")
     assert "Ratify and implement human rights treaties" in page.locator("h1").inner_text()
-    assert page.get_by_role("cell", name="ICRMW").is_visible()
+    instruments = page.locator("section[aria-labelledby=instruments-title]")
+    assert instruments.get_by_role("cell", name="ICRMW").is_visible()
 
     page.get_by_role("button", name="Français").click()
     page.wait_for_url("**/commitments/R7a.1/")

@@ -351,3 +351,121 @@ def test_the_guides_javascript_recipe_verifies_a_real_delivery(
         ["node", str(tmp_path / "check.js")], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["true", "false"]
+
+
+# --- The API -------------------------------------------------------------------------------
+
+
+def test_the_api_registers_lists_changes_and_redelivers(
+    receiver, partner_client, partner, editor_client, publish
+):
+    from django.test import Client
+
+    assert Client().get("/api/v1/webhooks/").status_code == 401
+    bad = partner_client.post(
+        "/api/v1/webhooks/",
+        {"url": "https://169.254.169.254/x", "events": ["nope"], "parliaments": ["ZZ"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    fields = bad.json()["error"]["fields"]
+    assert {"url", "events", "parliaments"} <= set(fields)
+    assert not partner.webhook_endpoints.exists()
+    created = partner_client.post(
+        "/api/v1/webhooks/",
+        {"url": receiver.url, "events": ["action.published"], "regions": ["africa"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    endpoint = partner.webhook_endpoints.get()
+    assert body["secret"] == endpoint.secret and body["id"] == str(endpoint.uid)
+    listed = partner_client.get("/api/v1/webhooks/").json()["results"]
+    assert [e["id"] for e in listed] == [body["id"]] and listed[0]["secret"] is None
+    # Somebody else's endpoint does not exist for them.
+    assert editor_client.get(f"/api/v1/webhooks/{endpoint.uid}/").status_code == 404
+    assert editor_client.get("/api/v1/webhooks/").json()["results"] == []
+    # Test event, then its delivery in the log.
+    started = partner_client.post(f"/api/v1/webhooks/{endpoint.uid}/test/")
+    assert started.status_code == 202
+    webhooks.deliver(endpoint.pk)
+    log = partner_client.get("/api/v1/webhook-deliveries/", {"endpoint": str(endpoint.uid)})
+    (delivery,) = log.json()["results"]
+    assert (delivery["id"], delivery["state"], delivery["test"]) == (
+        started.json()["delivery"],
+        "delivered",
+        True,
+    )
+    assert editor_client.get(f"/api/v1/webhook-deliveries/{delivery['id']}/").status_code == 404
+    again = partner_client.post(
+        f"/api/v1/webhooks/{endpoint.uid}/redeliver/",
+        {"delivery": delivery["id"]},
+        content_type="application/json",
+    )
+    assert again.status_code == 202 and again.json()["delivery"] != delivery["id"]
+    unknown = partner_client.post(
+        f"/api/v1/webhooks/{endpoint.uid}/redeliver/",
+        {"delivery": "not-an-id"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "delivery" in unknown.json()["error"]["fields"]
+    switched = partner_client.patch(
+        f"/api/v1/webhooks/{endpoint.uid}/", {"is_active": False}, content_type="application/json"
+    )
+    assert switched.status_code == 200 and switched.json()["is_active"] is False
+    assert partner_client.delete(f"/api/v1/webhooks/{endpoint.uid}/").status_code == 204
+    assert not partner.webhook_endpoints.exists()
+
+
+def test_an_acceptance_of_500_actions_reaches_20_endpoints_within_a_minute(
+    receiver, partner, publish, capsys
+):
+    """Issue 18's figure: one worker (this process) delivers every event of a 500-action
+    acceptance to 20 endpoints in under a minute, each endpoint's events in order."""
+    import time
+
+    _start_after_the_reference_data()
+    endpoints = [_endpoint(partner, f"{receiver.url}{n}/") for n in range(20)]
+    publish(count=500)
+    started = time.perf_counter()
+    webhooks.fan_out()
+    delivered = sum(webhooks.deliver(endpoint.pk) for endpoint in endpoints)
+    seconds = time.perf_counter() - started
+    with capsys.disabled():
+        print(f"\n500 actions to 20 endpoints: {delivered} deliveries in {seconds:.1f} s")
+    assert seconds < 60
+    events = receiver.events()
+    assert len(events) == 20 * 501  # the plan and its 500 actions, for each endpoint
+    assert not WebhookDelivery.objects.exclude(state="delivered").exists()
+    for endpoint in endpoints:
+        path = f"/{endpoint.url.rsplit('/', 2)[1]}/"
+        cursors = [
+            e["cursor"]
+            for headers, body in receiver.requests
+            if headers.get("Host") and json.loads(body)["endpoint"] == str(endpoint.uid)
+            for e in json.loads(body)["events"]
+        ]
+        assert cursors == sorted(cursors) and len(cursors) == 501, path
+
+
+def test_an_acceptance_is_delivered_at_once_through_the_outbox(
+    receiver, partner, publish, django_capture_on_commit_callbacks
+):
+    """No wait for beat: the acceptance queues the fan-out (outbox, same transaction),
+    which queues the deliveries after its own commit."""
+    _start_after_the_reference_data()
+    _endpoint(partner, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(count=2)
+    assert [e["event"] for e in receiver.events()] == ["plan.published"] + ["action.published"] * 2
+    assert WebhookDelivery.objects.filter(state="delivered").exists()
+
+
+def test_a_redelivery_request_that_is_not_an_object_is_a_400(partner_client, partner, receiver):
+    """Found by schemathesis: a JSON list as the body was a 500."""
+    endpoint = _endpoint(partner, receiver.url)
+    for body in ([None, None], "x", 3):
+        response = partner_client.post(
+            f"/api/v1/webhooks/{endpoint.uid}/redeliver/", body, content_type="application/json"
+        )
+        assert response.status_code == 400, body
