@@ -18,6 +18,17 @@ from commitments.models import Instrument
 RABAT = datetime.date(2018, 12, 7)
 
 
+def joined_after_rabat(status, date):
+    """The one rule of "joined since Rabat": party by an act dated after 7 December 2018."""
+    return status == "party" and date is not None and date > RABAT
+
+
+class RatificationQuerySet(models.QuerySet):
+    def joined_since_rabat(self):
+        """The statuses `joined_after_rabat` holds for, in SQL."""
+        return self.filter(status="party", date__gt=RABAT)
+
+
 class Ratification(models.Model):
     class Status(models.TextChoices):
         PARTY = "party", _("Party")
@@ -104,6 +115,7 @@ class Ratification(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     history = HistoricalRecords()
+    objects = RatificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["instrument", "parliament"]
@@ -121,7 +133,7 @@ class Ratification(models.Model):
     @property
     def joined_since_rabat(self):
         """Party by a ratification, accession or succession dated after 7 December 2018."""
-        return self.status == self.Status.PARTY and self.date is not None and self.date > RABAT
+        return joined_after_rabat(self.status, self.date)
 
 
 class RatificationProposal(models.Model):
@@ -266,4 +278,4 @@ class RatificationProposal(models.Model):
 
     @property
     def joined_since_rabat(self):
-        return self.status == Ratification.Status.PARTY and self.date and self.date > RABAT
+        return joined_after_rabat(self.status, self.date)

@@ -4,11 +4,11 @@ each change is credited to. One query whatever the number of states."""
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from parliaments.ratifications.models import RABAT, Ratification, RatificationProposal
+from parliaments.ratifications.models import Ratification, RatificationProposal
 
 
-def joined_since_rabat(*, parliaments=None, instruments=None, published=True, since=RABAT):
-    """[dict] of the states that became party after `since` (7 December 2018), by
+def joined_since_rabat(*, parliaments=None, instruments=None, published=True):
+    """[dict] of the states that became party after 7 December 2018, by
     instrument then state: date, what it is, source, and the action credited with it as
     the reader may see it (its published copy for the public, the working copy for the
     secretariat and the parliament), with the link to it. `parliaments` and `instruments`
@@ -18,7 +18,7 @@ def joined_since_rabat(*, parliaments=None, instruments=None, published=True, si
     copies = Action.objects.filter(
         uid=OuterRef("credited_action__uid"), is_published_copy=published
     )
-    queryset = Ratification.objects.filter(status=Ratification.Status.PARTY, date__gt=since)
+    queryset = Ratification.objects.joined_since_rabat()
     if parliaments is not None:
         queryset = queryset.filter(parliament__in=parliaments)
     if instruments is not None:

@@ -15,9 +15,7 @@ Status = Ratification.Status
 
 def ratifications_since_rabat(scope):
     """The section's content (the JSON's `ratifications_since_rabat`)."""
-    joined = Ratification.objects.filter(
-        parliament__in=scope.parliaments(), status=Status.PARTY, date__gt=RABAT
-    )
+    joined = Ratification.objects.joined_since_rabat().filter(parliament__in=scope.parliaments())
     counts = (
         joined.values("instrument__code", "parliament__region").annotate(n=Count("pk")).order_by()
     )

@@ -19,7 +19,7 @@ from commitments.models import Instrument
 from compact_tracker import pagecache
 from parliaments import permissions
 from parliaments.models import Action, ActionType, Parliament, Region, country_name_sql
-from parliaments.ratifications.models import RABAT, Ratification
+from parliaments.ratifications.models import RABAT, Ratification, joined_after_rabat
 from parliaments.ratifications.selectors import pending_proposals
 from reports import charts, exports
 from reports.views.base import Table
@@ -285,7 +285,7 @@ class RatificationInstrumentView(TemplateView):
         )
         by_parliament = {row[0]: row for row in rows}
         counts = Counter(row[4] for row in rows)
-        joined = [row for row in rows if row[4] == Status.PARTY and row[5] and row[5] > RABAT]
+        joined = [row for row in rows if joined_after_rabat(row[4], row[5])]
         before = sum(1 for row in rows if row[4] == Status.PARTY and row[5] and row[5] <= RABAT)
         actions = {}
         for action in (
