@@ -701,6 +701,8 @@ class Submission(models.Model):
     )
     round = models.PositiveSmallIntegerField(_("round"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Names the submission in the changes feed and the webhooks ("submission accepted").
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -847,6 +849,8 @@ class PublicationChange(models.Model):
         ACTION = "action", _("action")
         PROGRESS_UPDATE = "progress_update", _("progress update")
         RATIFICATION = "ratification", _("ratification status")
+        SUBMISSION = "submission", _("accepted submission")
+        REPORT = "report", _("public report")
 
     class Operation(models.TextChoices):
         UPSERT = "upsert", _("created or updated")
@@ -854,7 +858,11 @@ class PublicationChange(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     uid = models.UUIDField()
-    parliament = models.ForeignKey(Parliament, on_delete=models.PROTECT, related_name="+")
+    # None for a global or regional report; a regional report names its region instead.
+    parliament = models.ForeignKey(
+        Parliament, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True, default="")
     operation = models.CharField(max_length=10, choices=Operation.choices)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 

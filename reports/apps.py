@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         connect_figures()
+        register_in_the_changes_feed()
 
         from parliaments.models import OutboxMessage
         from parliaments.services.outbox import on_sent
@@ -24,3 +25,20 @@ def connect_figures():
     from reports import figures
 
     figures.connect()
+
+
+def register_in_the_changes_feed():
+    """A public report, once built, is an entry of the changes feed (type `report`, as
+    /api/v1/reports/ gives it to anyone), so partners' webhooks hear of it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from parliaments.api.views.changes import register_change_kind
+    from parliaments.models import PublicationChange
+    from reports.api.serializers import ReportSerializer
+    from reports.selectors import report_visible_to
+
+    register_change_kind(
+        PublicationChange.Kind.REPORT,
+        lambda: report_visible_to(AnonymousUser()),
+        ReportSerializer,
+    )

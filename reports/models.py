@@ -3,6 +3,8 @@ a cycle report (a cycle's figures and narratives, for the world, a region or one
 parliament) or a parliament's country profile (its plan and every action's progress over
 all cycles)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -33,6 +35,8 @@ class Report(models.Model):
     PROFILE_FORMATS = ["pdf", "html", "json"]
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CYCLE)
+    # Names the report in the changes feed and the webhooks ("report built").
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from parliaments import permissions
 from parliaments import selectors as parliament_selectors
+from parliaments.models import PublicationChange
+from parliaments.services import publication_announce
 from reports import content, profile, render, selectors
 from reports.models import Report, ReportFile
 
@@ -242,6 +244,13 @@ def _build(report_id, task_id):
                 finished_at=timezone.now(),
                 error="",
             )
+            if not report.internal:
+                publication_announce(
+                    PublicationChange.Kind.REPORT,
+                    report.uid,
+                    parliament=report.parliament,
+                    region=report.region,
+                )
     return True
 
 

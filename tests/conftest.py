@@ -7,6 +7,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests.receiver import receiver  # noqa: F401 - the webhook tests' HTTP receiver
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

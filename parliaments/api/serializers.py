@@ -357,6 +357,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         model = Submission
         fields = [
             "id",
+            "uid",
             "parliament",
             "cycle",
             "status",

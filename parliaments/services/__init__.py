@@ -31,7 +31,12 @@ from parliaments.services.progress import (
     progress_update_delete,
     progress_update_update,
 )
-from parliaments.services.publication import CHANGE_KINDS, publish_parliament
+from parliaments.services.publication import (
+    CHANGE_KINDS,
+    publication_announce,
+    publish_parliament,
+    webhooks_soon,
+)
 from parliaments.services.reference import DATA_DIR, parliaments_reference_load
 from parliaments.services.submissions import (
     SUBMIT_NOTE_MAX_LENGTH,
@@ -71,6 +76,7 @@ __all__ = [
     "outbox_task",
     "parliaments_reference_load",
     "person_invite",
+    "publication_announce",
     "plan_create",
     "plan_update",
     "progress_update_create",
@@ -87,4 +93,5 @@ __all__ = [
     "submission_return",
     "submission_submit",
     "submission_take",
+    "webhooks_soon",
 ]

@@ -12,6 +12,7 @@ from parliaments.models import (
     PublicationChange,
 )
 from parliaments.services.contents import submission_contents
+from parliaments.services.outbox import outbox_task
 
 _NOT_COPIED = {"id", "is_published_copy", "published_at", "published_version"}
 # Bookkeeping that is not published content: a copy whose content is unchanged is left
@@ -119,6 +120,29 @@ def _withdrawn_with(model, gone, now):
             action__in=[copy.pk for copy in gone], is_published_copy=True
         ).values_list("uid", "parliament_id")
     ]
+
+
+def publication_announce(kind, uid, *, parliament=None, region=""):
+    """An entry of the changes feed for an event that is not a published copy (a
+    submission accepted, a public report built), in the caller's transaction; partners'
+    webhooks hear of it at once."""
+    PublicationChange.objects.create(
+        kind=kind,
+        uid=uid,
+        parliament=parliament,
+        region=region or "",
+        operation=PublicationChange.Operation.UPSERT,
+    )
+    webhooks_soon()
+
+
+def webhooks_soon():
+    """Partners' webhooks hear of a publication at once, not at beat's next fan-out: the
+    task is queued through the outbox, in the publication's transaction."""
+    from parliaments.webhooks.models import WebhookEndpoint
+
+    if WebhookEndpoint.objects.filter(is_active=True).exists():
+        outbox_task("parliaments.tasks.fan_out_webhooks")
 
 
 CHANGE_KINDS = {

@@ -11,14 +11,14 @@ from parliaments import selectors
 from parliaments.models import (
     Action,
     PlanOfAction,
+    PublicationChange,
     Submission,
     SubmissionComment,
     SubmissionEvent,
 )
 from parliaments.services.contents import submission_contents
 from parliaments.services.notifications import submission_notify
-from parliaments.services.outbox import outbox_task
-from parliaments.services.publication import publish_parliament
+from parliaments.services.publication import publication_announce, publish_parliament
 
 
 class InvalidTransition(Exception):
@@ -167,18 +167,12 @@ def submission_accept(*, actor, submission, comment=""):
     )
     event = _record_event(submission, SubmissionEvent.Kind.ACCEPTED, actor, comment)
     publish_parliament(submission.parliament, submission.cycle)
+    # After what it published, so a partner replaying the feed has the records first.
+    publication_announce(
+        PublicationChange.Kind.SUBMISSION, submission.uid, parliament=submission.parliament
+    )
     submission_notify(submission, event)
-    _webhooks_after_commit()
     return submission
-
-
-def _webhooks_after_commit():
-    """Partners' webhooks hear of a publication at once, not at beat's next fan-out: the
-    task is queued through the outbox, in the publication's transaction."""
-    from parliaments.webhooks.models import WebhookEndpoint
-
-    if WebhookEndpoint.objects.filter(is_active=True).exists():
-        outbox_task("parliaments.tasks.fan_out_webhooks")
 
 
 class AlreadyTaken(Exception):

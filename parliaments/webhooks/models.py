@@ -17,6 +17,8 @@ EVENTS = (
     ("progress_update.changed", _("A published progress update changes")),
     ("progress_update.withdrawn", _("A progress update is withdrawn")),
     ("ratification.changed", _("A state's treaty status changes")),
+    ("submission.accepted", _("A parliament’s report is accepted by the secretariat")),
+    ("report.built", _("A public report is built")),
 )
 EVENT_NAMES = tuple(name for name, _label in EVENTS)
 

@@ -21,8 +21,10 @@ import json
 import logging
 import secrets
 import time
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +89,15 @@ def endpoint_switch(endpoint, *, on):
 # --- From the changes feed to deliveries ---------------------------------------------------
 
 
+# The types of record that have one event only: a status is only ever changed, a
+# submission appears in the feed when accepted, a report when built.
+ONE_EVENT = {
+    "ratification": "ratification.changed",
+    "submission": "submission.accepted",
+    "report": "report.built",
+}
+
+
 def _event_names(entries):
     """{change id: event name}: `published` for a record's first upsert in the feed,
     `changed` for the next ones, `withdrawn` for a tombstone."""
@@ -102,8 +113,8 @@ def _event_names(entries):
     for entry in entries:
         if entry.operation == "delete":
             names[entry.id] = f"{entry.kind}.withdrawn"
-        elif entry.kind == "ratification":
-            names[entry.id] = "ratification.changed"
+        elif entry.kind in ONE_EVENT:
+            names[entry.id] = ONE_EVENT[entry.kind]
         else:
             key = (entry.kind, entry.uid)
             names[entry.id] = f"{entry.kind}.{'changed' if key in seen else 'published'}"
@@ -135,11 +146,15 @@ def _objectives_of(entries):
 
 
 def _wants(endpoint, entry, name, objectives):
+    """Whether the endpoint wants this event. A global report (no parliament, no region)
+    reaches only the endpoints that filter neither; a region's report, those of its region."""
     if name not in endpoint.events:
         return False
-    if endpoint.parliaments and entry.parliament.iso2 not in endpoint.parliaments:
+    parliament = entry.parliament
+    if endpoint.parliaments and (parliament is None or parliament.iso2 not in endpoint.parliaments):
         return False
-    if endpoint.regions and entry.parliament.region not in endpoint.regions:
+    region = parliament.region if parliament is not None else entry.region
+    if endpoint.regions and region not in endpoint.regions:
         return False
     if endpoint.objectives:
         return bool(objectives.get((entry.kind, entry.uid), set()) & set(endpoint.objectives))
@@ -199,6 +214,16 @@ def dispatch(endpoint_ids):
 # --- Delivering -----------------------------------------------------------------------------
 
 
+class _SiteRequest:
+    """What the serializers ask of a request, for a delivery made outside one: links on
+    the site's own address (SITE_URL), and a visitor's rights."""
+
+    user = AnonymousUser()
+
+    def build_absolute_uri(self, location):
+        return urljoin(settings.SITE_URL, location)
+
+
 def _body(delivery):
     """The delivery's JSON: its id and its events with their records, as the changes feed
     gives them. Fixed at the first attempt, so every retry sends the same bytes."""
@@ -209,7 +234,10 @@ def _body(delivery):
     changes = list(
         PublicationChange.objects.filter(id__in=names).select_related("parliament").order_by("id")
     )
-    events = [{"event": names[entry["cursor"]], **entry} for entry in feed_entries(changes)]
+    events = [
+        {"event": names[entry["cursor"]], **entry}
+        for entry in feed_entries(changes, request=_SiteRequest())
+    ]
     payload = {
         "id": str(delivery.uid),
         "endpoint": str(delivery.endpoint.uid),

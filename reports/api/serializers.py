@@ -26,6 +26,7 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = [
             "id",
+            "uid",
             "kind",
             "cycle",
             "scope",

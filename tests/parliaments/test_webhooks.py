@@ -6,10 +6,8 @@ name resolving to one) are refused, at registration and at each delivery."""
 import datetime
 import hashlib
 import hmac
-import http.server
 import json
 import socket
-import threading
 
 import pytest
 from django.utils import timezone
@@ -23,44 +21,6 @@ from parliaments.webhooks.models import WebhookDelivery
 from tests.factories import ActionFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records what it is sent and answers the status
-    codes it is told to, in turn (then 200)."""
-
-    def __init__(self):
-        self.requests, self.answers = [], []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server API
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                if status in (301, 302):
-                    self.send_header("Location", f"{receiver.url}elsewhere")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self):
-        return [e for _h, body in self.requests for e in json.loads(body)["events"]]
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_HTTP = True
-    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    found = Receiver()
-    yield found
-    found.server.shutdown()
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
 """The changes feed partners replay to keep a copy of the published records in sync."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions as drf_permissions
@@ -7,60 +12,96 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from parliaments.api.serializers import ActionSerializer, PlanSerializer, ProgressUpdateSerializer
+from parliaments import selectors
+from parliaments.api.serializers import (
+    ActionSerializer,
+    PlanSerializer,
+    ProgressUpdateSerializer,
+    SubmissionSerializer,
+)
 from parliaments.api.views.ratifications import RatificationSerializer
 from parliaments.models import Action, PlanOfAction, ProgressUpdate, PublicationChange, Ratification
 
-CHANGE_SERIALIZERS = {
-    PublicationChange.Kind.PLAN: (PlanOfAction, PlanSerializer, ("parliament",), ()),
-    PublicationChange.Kind.ACTION: (
-        Action,
-        ActionSerializer,
-        ("parliament", "plan", "instrument"),
-        ("commitments", "objectives"),
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """How the feed gives one type of record: the records anyone may read (the public
+    API's), with what the serializer needs loaded, and the serializer."""
+
+    queryset: Callable[[], QuerySet]
+    serializer_class: type
+
+
+FEED_KINDS = {}
+
+
+def register_change_kind(kind, queryset, serializer_class):
+    """Add a type of record to the changes feed (and so to the webhooks). The reports app
+    registers its reports this way: parliaments does not import reports."""
+    FEED_KINDS[kind] = ChangeKind(queryset, serializer_class)
+
+
+def _published(model, *related, prefetch=()):
+    return lambda: (
+        model.objects.filter(is_published_copy=True)
+        .select_related(*related)
+        .prefetch_related(*prefetch)
+    )
+
+
+register_change_kind(
+    PublicationChange.Kind.PLAN, _published(PlanOfAction, "parliament"), PlanSerializer
+)
+register_change_kind(
+    PublicationChange.Kind.ACTION,
+    _published(Action, "parliament", "plan", "instrument", prefetch=("commitments", "objectives")),
+    ActionSerializer,
+)
+register_change_kind(
+    PublicationChange.Kind.PROGRESS_UPDATE,
+    _published(ProgressUpdate, "parliament", "action", "cycle", prefetch=("evidence",)),
+    ProgressUpdateSerializer,
+)
+# A state's status for an instrument (Rabat §7(a)): written by imports and by the
+# secretariat's verification of a parliament's report; never withdrawn.
+register_change_kind(
+    PublicationChange.Kind.RATIFICATION,
+    lambda: Ratification.objects.select_related("parliament", "instrument", "credited_action"),
+    RatificationSerializer,
+)
+# A parliament's report accepted by the secretariat, as /api/v1/submissions/ shows it.
+register_change_kind(
+    PublicationChange.Kind.SUBMISSION,
+    lambda: (
+        selectors.submission_visible_to(AnonymousUser())
+        .select_related("parliament", "cycle")
+        .prefetch_related("events__actor")
     ),
-    PublicationChange.Kind.PROGRESS_UPDATE: (
-        ProgressUpdate,
-        ProgressUpdateSerializer,
-        ("parliament", "action", "cycle"),
-        ("evidence",),
-    ),
-    # A state's status for an instrument (Rabat §7(a)): written by imports and by the
-    # secretariat's verification of a parliament's report; never withdrawn.
-    PublicationChange.Kind.RATIFICATION: (
-        Ratification,
-        RatificationSerializer,
-        ("parliament", "instrument", "credited_action"),
-        (),
-    ),
-}
+    SubmissionSerializer,
+)
 
 
 def feed_entries(entries, request=None):
     """The changes feed's entries for these PublicationChange rows (with their parliament
     loaded), each with its record as published now: the feed and the webhooks send the
-    same. One query per kind of record."""
+    same. One query per type of record (and its prefetches)."""
     records = {}
-    for kind, (model, serializer_class, related, prefetch) in CHANGE_SERIALIZERS.items():
+    for kind, change_kind in FEED_KINDS.items():
         uids = {
             entry.uid for entry in entries if entry.kind == kind and entry.operation == "upsert"
         }
         if not uids:
             continue
-        published = {} if model is Ratification else {"is_published_copy": True}
-        rows = (
-            model.objects.filter(uid__in=uids, **published)
-            .select_related(*related)
-            .prefetch_related(*prefetch)
-        )
-        for row in rows:
-            records[(kind, row.uid)] = serializer_class(row, context={"request": request}).data
+        for row in change_kind.queryset().filter(uid__in=uids):
+            serializer = change_kind.serializer_class(row, context={"request": request})
+            records[(kind, row.uid)] = serializer.data
     return [
         {
             "cursor": entry.id,
             "type": entry.kind,
             "id": entry.uid,
-            "parliament": entry.parliament.iso2,
+            # A global or regional report belongs to no parliament.
+            "parliament": entry.parliament.iso2 if entry.parliament_id else None,
             "operation": entry.operation,
             "at": entry.at,
             "record": records.get((entry.kind, entry.uid)) if entry.operation == "upsert" else None,
@@ -80,7 +121,10 @@ class ChangesView(APIView):
         description="Start with `since=0`; keep `next_cursor` and pass it as `since` next time. "
         "`operation` is `upsert` (with the record as published) or `delete` (a tombstone: "
         "the record was withdrawn from publication). `type` `ratification` carries a state's "
-        "status for an instrument, as in /api/v1/ratifications/.",
+        "status for an instrument, as in /api/v1/ratifications/; `submission` a parliament's "
+        "report accepted by the secretariat, as in /api/v1/submissions/; `report` a public "
+        "report built, as in /api/v1/reports/ (`parliament` is null for a global or regional "
+        "report).",
         parameters=[
             OpenApiParameter(
                 "since",
@@ -104,7 +148,7 @@ class ChangesView(APIView):
                         "cursor": serializers.IntegerField(),
                         "type": serializers.ChoiceField(choices=PublicationChange.Kind.choices),
                         "id": serializers.UUIDField(),
-                        "parliament": serializers.CharField(),
+                        "parliament": serializers.CharField(allow_null=True),
                         "operation": serializers.ChoiceField(
                             choices=PublicationChange.Operation.choices
                         ),
