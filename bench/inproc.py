@@ -7,6 +7,8 @@
     python bench/inproc.py cold_after TARGETS  each page's first view after a draft edit and
                                                after an acceptance (through the services)
     python bench/inproc.py count_writes RUN    rows the load test's writes left, by kind
+    python bench/inproc.py webhooks            an acceptance of 500 actions delivered to 20
+                                               webhook endpoints by one worker (issue 18)
 
 Prints one JSON object on stdout.
 """
@@ -246,6 +248,118 @@ def count_writes(run):
     }
 
 
+WEBHOOK_ACTIONS = 500
+WEBHOOK_ENDPOINTS = 20
+
+
+def webhooks():
+    """Issue 18's figure: a parliament with WEBHOOK_ACTIONS actions is accepted, and one
+    worker (this process, running what the Celery tasks run) fans the changes out and
+    delivers them to WEBHOOK_ENDPOINTS endpoints that want every event, served by an HTTP
+    receiver on 127.0.0.1. Timed from the acceptance's commit to the last delivery."""
+    import http.server
+    import threading
+
+    from django.conf import settings
+    from django.db.models import Max
+
+    from commitments.models import Commitment, Cycle, Objective
+    from parliaments import services
+    from parliaments.models import Action, PlanOfAction, PublicationChange, Submission
+    from parliaments.webhooks import services as hooks
+    from parliaments.webhooks.models import EVENT_NAMES, WebhookCursor, WebhookEndpoint
+
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server API
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(len(json.loads(body)["events"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    # What was published before is not part of the figure.
+    WebhookEndpoint.objects.filter(owner__username="bench.partner").delete()
+    last = PublicationChange.objects.aggregate(last=Max("id"))["last"] or 0
+    WebhookCursor.objects.update_or_create(pk=1, defaults={"last_change_id": last})
+
+    plan = (
+        PlanOfAction.objects.drafts()
+        .filter(is_current=True)
+        .exclude(parliament__iso2="MA")
+        .order_by("-parliament__iso2")
+        .select_related("parliament")
+        .first()
+    )
+    parliament = plan.parliament
+    drafts = Action.objects.drafts().filter(parliament=parliament)
+    missing = WEBHOOK_ACTIONS - drafts.count()
+    if missing > 0:
+        added = Action.objects.bulk_create(
+            Action(
+                plan=plan,
+                parliament=parliament,
+                title=f"Benchmark action {number}",
+                description="Committee hearing with migrant associations.",
+                action_type="oversight",
+                completion="limited",
+            )
+            for number in range(missing)
+        )
+        objective, commitment = Objective.objects.get(number=7), Commitment.objects.first()
+        Action.objectives.through.objects.bulk_create(
+            Action.objectives.through(action_id=a.pk, objective_id=objective.pk) for a in added
+        )
+        Action.commitments.through.objects.bulk_create(
+            Action.commitments.through(action_id=a.pk, commitment_id=commitment.pk) for a in added
+        )
+    # Every action changed since the last acceptance, so each is an event.
+    marker = f"webhooks benchmark {time.time()}"
+    drafts.update(description=marker)
+    partner = _user("partner")
+    endpoints = [
+        hooks.endpoint_create(
+            owner=partner,
+            url=f"http://127.0.0.1:{server.server_address[1]}/{number}",
+            events=list(EVENT_NAMES),
+        )
+        for number in range(WEBHOOK_ENDPOINTS)
+    ]
+    focal = _staff("bench.focal.webhooks", Role.FOCAL_POINT, parliament)
+    submission = services.submission_for(parliament, Cycle.objects.get(code="2021-progress"))
+    if submission.status != Submission.Status.SUBMITTED:
+        services.submission_submit(actor=focal, submission=submission)
+    submission.refresh_from_db()
+    started = time.perf_counter()
+    services.submission_accept(actor=_user("secretariat"), submission=submission)
+    accepted = time.perf_counter()
+    deliveries = 0
+    while written := hooks.fan_out():
+        deliveries += written
+    delivered = sum(hooks.deliver(endpoint.pk) for endpoint in endpoints)
+    finished = time.perf_counter()
+    server.shutdown()
+    WebhookEndpoint.objects.filter(pk__in=[e.pk for e in endpoints]).delete()
+    return {
+        "parliament": parliament.iso2,
+        "actions": drafts.count(),
+        "endpoints": len(endpoints),
+        "deliveries": deliveries,
+        "delivered": delivered,
+        "events": sum(received),
+        "accept_s": round(accepted - started, 1),
+        "deliver_s": round(finished - accepted, 1),
+        "total_s": round(finished - started, 1),
+    }
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "prepare":
@@ -258,6 +372,8 @@ if __name__ == "__main__":
         output = cold_after(payload["targets"], payload["creds"])
     elif command == "count_writes":
         output = count_writes(sys.argv[2])
+    elif command == "webhooks":
+        output = webhooks()
     else:
         raise SystemExit(f"unknown command {command!r}")
     sys.stdout.write(json.dumps(output) + "\n")

@@ -336,6 +336,15 @@ class Scale:
         self.profile(worker)
         self.stop(worker)
 
+    def webhooks(self):
+        """Issue 18: an acceptance of 500 actions delivered to 20 webhook endpoints by one
+        worker (bench/inproc.py webhooks), last, as it adds the actions it accepts."""
+        self.result["webhooks"] = found = self.inproc("webhooks")
+        log(
+            f"{self.name}: webhooks: {found['events']:,} events in {found['deliveries']} "
+            f"deliveries to {found['endpoints']} endpoints, {found['total_s']} s"
+        )
+
     def profile(self, worker):
         """A country profile (PDF, HTML, JSON) of a parliament with data, by the same
         worker: the time from request to files, and the worker's peak RSS since it
@@ -703,6 +712,7 @@ def run_scales(names, args, workdir):
             scale.report()
             if args.load_seconds:
                 scale.load(scale.creds)
+            scale.webhooks()
     finally:
         for scale in scales:
             scale.stop_all()
@@ -842,6 +852,16 @@ def check_budgets(results, budgets):
             limit = report_budget["max_worker_rss_mb_s10"]
             rss = data["profile"]["worker_peak_rss_mb"]
             check(f"S10 worker peak RSS with the profile < {limit} MB", f"{rss} MB", rss < limit)
+    for scale, data in scales.items():
+        hooks = data.get("webhooks")
+        if hooks is None:
+            continue
+        limit = budgets["webhooks"]["max_seconds_500_actions_20_endpoints"]
+        check(
+            f"{scale} webhooks: acceptance of 500 actions delivered to 20 endpoints ≤ {limit} s",
+            f"{hooks['total_s']} s",
+            hooks["total_s"] <= limit and hooks["delivered"] == hooks["deliveries"],
+        )
     for scale, data in scales.items():
         if "load" in data:
             errors = data["load"]["errors"]
@@ -994,6 +1014,16 @@ def markdown(results, checks):
             ]
         elif profile:
             lines += ["The country profile **failed**:", "", "```", profile["error"], "```", ""]
+        if "webhooks" in data:
+            hooks = data["webhooks"]
+            lines += [
+                f"Webhooks: an acceptance of {hooks['actions']} actions ({hooks['parliament']}) "
+                f"delivered to {hooks['endpoints']} endpoints by one worker: "
+                f"{hooks['events']:,} events in {hooks['deliveries']} deliveries, "
+                f"**{hooks['total_s']} s** from the acceptance to the last delivery "
+                f"(acceptance {hooks['accept_s']} s, fan-out and delivery {hooks['deliver_s']} s).",
+                "",
+            ]
         if "load" in data:
             load = data["load"]
             lines += [

@@ -219,6 +219,18 @@ CELERY_BEAT_SCHEDULE = {
     # Webhooks (parliaments/webhooks): new published changes, then due deliveries.
     "fan-out-webhooks": {"task": "parliaments.tasks.fan_out_webhooks", "schedule": 10.0},
     "sweep-webhooks": {"task": "parliaments.tasks.sweep_webhooks", "schedule": 30.0},
+    # Following (parliaments/following): notifications, then the email digests.
+    "notify-followers": {"task": "parliaments.tasks.notify_followers", "schedule": 30.0},
+    "send-daily-digests": {
+        "task": "parliaments.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ("daily",),
+    },
+    "send-weekly-digests": {
+        "task": "parliaments.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon"),
+        "args": ("weekly",),
+    },
     # The whole published dataset as a data package (reports/datapackage.py).
     "publish-datapackage": {
         "task": "reports.tasks.publish_datapackage",

@@ -11,7 +11,11 @@ from parliaments.models import (
     Action,
     ApiToken,
     CycleParliament,
+    DigestSettings,
     Evidence,
+    Follow,
+    FollowCursor,
+    Notification,
     OutboxMessage,
     Parliament,
     PlanOfAction,
@@ -387,3 +391,40 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "delivered_at",
         "created_at",
     ]
+
+
+@admin.register(Follow)
+class FollowAdmin(ModelAdmin):
+    """Who follows what (people manage their own on their following page)."""
+
+    list_display = ["user", "parliament", "objective", "commitment", "created_at"]
+    search_fields = ["user__username", "user__email", "parliament__name", "commitment__code"]
+    list_select_related = ["user", "parliament", "objective", "commitment"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["parliament"]
+
+
+@admin.register(DigestSettings)
+class DigestSettingsAdmin(ModelAdmin):
+    list_display = ["user", "frequency", "language", "last_sent_at", "unsubscribed_at"]
+    list_filter = ["frequency", "language"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["last_notification_id", "last_sent_at", "unsubscribed_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """What the follows produced, per person (written by notify_followers)."""
+
+    list_display = ["user", "event", "title", "parliament", "created_at", "read_at"]
+    list_filter = ["event"]
+    search_fields = ["user__username", "title"]
+    list_select_related = ["user", "parliament"]
+
+
+@admin.register(FollowCursor)
+class FollowCursorAdmin(ReadOnlyAdmin):
+    """How far the changes feed has been turned into notifications."""
+
+    list_display = ["last_change_id"]

@@ -53,6 +53,12 @@ def workspace_alert(parliament):
     )
 
 
+def _unread(user):
+    from parliaments.following.services import unread_count
+
+    return unread_count(user)
+
+
 def roles(request):
     """`nav` holds the person's role flags and badges, computed only if a template asks."""
 
@@ -66,6 +72,9 @@ def roles(request):
             "parliament_staff": staff,
             "partner": bool(user and user.is_authenticated and not secretariat and not staff),
             "waiting": pagecache.LazyValue(waiting_for_review) if secretariat else 0,
+            "unread": pagecache.LazyValue(lambda: _unread(user))
+            if user and user.is_authenticated
+            else 0,
             "workspace_alert": pagecache.LazyValue(lambda: workspace_alert(parliament))
             if staff and parliament
             else "",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment, Cycle, Instrument, Objective
 from parliaments import services
+from parliaments.following import services as following
 from parliaments.models import Parliament, Profile, Role, Submission, SubmissionEvent
 
 DEMO_PASSWORD = "rabat-2018-demo"  # noqa: S105 - the documented password of the embedded demo
@@ -226,6 +227,10 @@ def _seed():
             # Added after the accepted 2019 report: visible to Morocco's staff, not the public.
             for template in ACTION_TEMPLATES[-2:]:
                 _action(staff, plan, template, commitments, objectives, instruments, rng)
+    # The partner follows Morocco and objective 7: their notifications show what that is.
+    following.follow(users["partner"], parliament=Parliament.objects.get(iso2="MA"))
+    following.follow(users["partner"], objective=objectives[7])
+    following.notify(limit=10**6)
 
 
 def _accounts():

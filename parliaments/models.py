@@ -892,6 +892,7 @@ class OutboxMessage(models.Model):
         INVITATION = "invitation", _("invitation")
         RATIFICATION = "ratification", _("ratification status proposal")
         WEBHOOK = "webhook", _("webhook endpoint disabled")
+        DIGEST = "digest", _("digest of what someone follows")
         TASK = "task", _("task")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -903,6 +904,8 @@ class OutboxMessage(models.Model):
     args = models.JSONField(_("task arguments"), default=list, blank=True)
     # What the row stands for, e.g. {"reminder": "KE:2030-imrf:60d", "parliament": 12}.
     context = models.JSONField(default=dict, blank=True)
+    # Extra email headers (a digest's List-Unsubscribe).
+    headers = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -927,6 +930,12 @@ class OutboxMessage(models.Model):
 
 
 # Rabat §7(a) statuses live in their own module; imported here so Django registers them.
+from parliaments.following.models import (  # noqa: E402, F401
+    DigestSettings,
+    Follow,
+    FollowCursor,
+    Notification,
+)
 from parliaments.ratifications.models import Ratification, RatificationProposal  # noqa: E402, F401
 from parliaments.webhooks.models import (  # noqa: E402, F401
     WebhookCursor,

@@ -44,3 +44,20 @@ def sweep_webhooks():
 
     for endpoint_id in webhooks.due_endpoints():
         webhooks.deliver(endpoint_id)
+
+
+@shared_task
+def notify_followers():
+    """Beat, every 30 s (and right after a publication): notifications for what was
+    published about what people follow."""
+    from parliaments.following import services as following
+
+    return following.notify()
+
+
+@shared_task
+def send_digests(frequency):
+    """Beat: the daily digests every day, the weekly ones on Mondays (06:30 UTC)."""
+    from parliaments.following import services as following
+
+    return following.send_digests(frequency)

@@ -33,6 +33,7 @@ def register_in_the_changes_feed():
     from django.contrib.auth.models import AnonymousUser
 
     from parliaments.api.views.changes import register_change_kind
+    from parliaments.following.services import register_describer
     from parliaments.models import PublicationChange
     from reports.api.serializers import ReportSerializer
     from reports.selectors import report_visible_to
@@ -42,3 +43,23 @@ def register_in_the_changes_feed():
         lambda: report_visible_to(AnonymousUser()),
         ReportSerializer,
     )
+    register_describer(PublicationChange.Kind.REPORT, _describe_reports)
+
+
+def _describe_reports(uids):
+    """A report as a notification names it: its title and what it covers, in English (a
+    notification keeps the words it was made with)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from reports.models import Report
+
+    rows = Report.objects.filter(uid__in=uids).select_related("cycle", "parliament")
+    with translation.override("en"):
+        return {
+            row.uid: (
+                f"{row.title} · {row.scope_label}",
+                reverse("reports:report_detail", args=[row.pk]),
+            )
+            for row in rows
+        }

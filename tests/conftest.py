@@ -167,6 +167,10 @@ def _fresh_page_cache(monkeypatch):
 
     monkeypatch.setattr(pagecache, "STALE_SECONDS", 0)
     pagecache.bump()
+    # Nor are the webhook events another test serialized (ids are reused after a rollback).
+    from parliaments.webhooks import services as webhooks
+
+    webhooks._EVENTS_MEMO.clear()
 
 
 @pytest.fixture(autouse=True)

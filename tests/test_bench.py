@@ -131,3 +131,19 @@ def test_goals_are_reported_but_not_missed(bench, budgets):
     checks = bench.check_budgets(results, budgets)
     assert any(c.get("goal") and not c["ok"] and "api_actions" in c["budget"] for c in checks)
     assert missed(bench, results, budgets) == []
+
+
+def test_a_slow_or_incomplete_webhooks_run_is_reported(bench, budgets):
+    def with_webhooks(total_s, delivered=120):
+        results = _results(bench)
+        results["scales"]["S10"]["webhooks"] = {
+            "total_s": total_s,
+            "deliveries": 120,
+            "delivered": delivered,
+        }
+        return missed(bench, results, budgets)
+
+    assert with_webhooks(20) == []
+    [label] = with_webhooks(61)
+    assert "S10 webhooks" in label
+    assert len(with_webhooks(20, delivered=119)) == 1

@@ -74,7 +74,7 @@ def _add(dedupe_key=None, **fields):
     return row
 
 
-def outbox_email(*, kind, to, subject, text, html="", dedupe_key=None, context=None):
+def outbox_email(*, kind, to, subject, text, html="", dedupe_key=None, context=None, headers=None):
     """Queue one email to one address, with its content as it is now. Returns the row,
     or None when `dedupe_key` is already in the outbox (or the outbox is suppressed)."""
     return _add(
@@ -85,6 +85,7 @@ def outbox_email(*, kind, to, subject, text, html="", dedupe_key=None, context=N
         body_text=text,
         body_html=html,
         context=context or {},
+        headers=headers or {},
     )
 
 
@@ -121,7 +122,7 @@ def _send(row):
         send_now(import_string(row.task), *row.args)
         return
     message = EmailMultiAlternatives(
-        row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to]
+        row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to], headers=row.headers
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")

@@ -137,12 +137,15 @@ def publication_announce(kind, uid, *, parliament=None, region=""):
 
 
 def webhooks_soon():
-    """Partners' webhooks hear of a publication at once, not at beat's next fan-out: the
-    task is queued through the outbox, in the publication's transaction."""
+    """Partners' webhooks and followers hear of a publication at once, not at beat's next
+    run: the tasks are queued through the outbox, in the publication's transaction."""
+    from parliaments.following.models import Follow
     from parliaments.webhooks.models import WebhookEndpoint
 
     if WebhookEndpoint.objects.filter(is_active=True).exists():
         outbox_task("parliaments.tasks.fan_out_webhooks")
+    if Follow.objects.exists():
+        outbox_task("parliaments.tasks.notify_followers")
 
 
 CHANGE_KINDS = {

@@ -1,0 +1,1 @@
+"""Following: follows, notifications and email digests (issue 18)."""
