@@ -1,6 +1,7 @@
 """What every dashboard shares: the secretariat-only base view with its lazy, cached
 parts and ?export= downloads, and the named tables pages show and export."""
 
+import html
 from functools import partial
 
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -65,9 +67,11 @@ class Table:
                 return "—"
             if value is True or value is False:
                 return words[value]
-            if isinstance(value, str):
-                return conditional_escape(value)
-            key = (type(value), value)
+            if isinstance(value, str):  # html.escape, as Django's escape without its wrapper
+                return value if hasattr(value, "__html__") else html.escape(value)
+            # A lazy label (a region's, a status's) is translated once per table, not once
+            # per row: hashing it would translate it too.
+            key = ("lazy", id(value)) if isinstance(value, Promise) else (type(value), value)
             if key not in shown:
                 shown[key] = conditional_escape(localize(value))
             return shown[key]

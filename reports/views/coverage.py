@@ -25,12 +25,14 @@ def coverage_table_html(table_id, columns, rows, link, column_link):
         f"{escape(str(col))}</a></th>"
         for col, label in columns
     )
+    # Each completion's label translated once, not once per cell (~1,500 on a page).
+    labels = {best: escape(str(label)) for best, label in COMPLETION_LABELS.items()}
     body = []
     for row in rows:
         cells = []
         for (column, _label), (count, best) in zip(columns, row["cells"], strict=True):
             if count:
-                label = escape(str(COMPLETION_LABELS.get(best, "")))
+                label = labels.get(best, "")
                 href = escape(link(row["iso2"], column))
                 cells.append(
                     f'<td class="cell cell-{best}" data-value="{count}">'
