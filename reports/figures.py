@@ -40,6 +40,28 @@ ALL = "all"  # marks every parliament dirty (reference data changed)
 
 # Statuses, one per parliament: read per parliament (the map), never added up by region.
 PER_PARLIAMENT = ("plan", "report")
+# What the dashboards' per-parliament statuses read (selectors.parliament_statuses).
+STATUS_DIMENSIONS = ("total", "plan", "report")
+
+
+def statuses_scope(published):
+    """The page cache's scope of the per-parliament statuses (plan, report, number of
+    actions) of the drafts or of what was published: replaced when one of those figures
+    is written, not at every draft edit (most move none of them)."""
+    return f"figures:statuses:{'published' if published else 'drafts'}"
+
+
+def _statuses_changed(keys):
+    """Mark the kept statuses stale when `keys` (figures written or deleted) hold one."""
+    from compact_tracker import pagecache
+
+    scopes = {
+        statuses_scope(published)
+        for _parliament, published, kind, _key, _level in keys
+        if kind in STATUS_DIMENSIONS
+    }
+    if scopes:
+        pagecache.changed(*scopes)
 
 
 def _computed(parliament_ids=None):
@@ -196,6 +218,7 @@ def figures_rebuild(parliament_ids=None):
             )
             regions_regroup()
             StaleFigures.objects.all().delete()
+            _statuses_changed([(None, p, "total", "", "") for p in (False, True)])
             return
         locked = Parliament.objects.select_for_update(no_key=True).filter(pk__in=ids)
         list(locked.order_by("pk").values_list("pk", flat=True))
@@ -233,6 +256,7 @@ def _replace_changed(before, after):
         key=lambda item: tuple(map(str, item[0])),
     )
     gone = [key for key in before if key not in after]
+    _statuses_changed([key for key, _value in changed] + gone)
     if changed:
         ParliamentFigure.objects.bulk_create(
             [_figure_row(key, value) for key, value in changed],

@@ -13,10 +13,12 @@ rows themselves, as before.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     Max,
     Min,
@@ -30,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from commitments.models import Commitment, Cycle, Objective, reading_language
+from compact_tracker import pagecache
 from compact_tracker.countries import sort_key
 from parliaments import selectors as parliament_selectors
 from parliaments.models import (
@@ -245,23 +248,28 @@ def updates_per_quarter(scope):
 
 def overdue_parliaments(scope, today):
     """Parliaments that answered none of the cycles already due, with the days since the
-    first of those deadlines; most overdue first."""
+    first of those deadlines; most overdue first. Kept until a submission changes (not
+    recomputed after a draft edit)."""
+    from parliaments.apps import SUBMISSIONS
+
+    return pagecache.value(
+        _kept_name("overdue", scope, today),
+        [SUBMISSIONS],
+        partial(_overdue_parliaments, scope, today),
+    )
+
+
+def _overdue_parliaments(scope, today):
     due = Cycle.objects.filter(due_date__lt=today)
     first_due = due.aggregate(first=Min("due_date"))["first"]
     if first_due is None:
         return []
+    answered = Submission.objects.filter(
+        parliament=OuterRef("pk"), cycle__in=due, status__in=scope.submission_statuses
+    )
     rows = (
         scope.parliaments()
-        .annotate(
-            answered=Count(
-                "submissions",
-                filter=Q(
-                    submissions__cycle__in=due,
-                    submissions__status__in=scope.submission_statuses,
-                ),
-            )
-        )
-        .filter(answered=0)
+        .filter(~Exists(answered))  # an anti-join: no count per parliament
         .annotate(shown_name=country_name_sql())
         .order_by(Parliament.by_name())
         .values_list("iso2", "shown_name", "region")
@@ -280,40 +288,70 @@ def _timeliness(day, due):
     return "on_time" if day <= due else "late"
 
 
+def _kept_name(name, scope, *args):
+    """A pagecache.value name for `name` over `scope`'s parliaments, in the reader's
+    language (names and their order depend on it)."""
+    parliament = scope.parliament.pk if scope.parliament else ""
+    parts = [name, scope.published, scope.region or "", parliament, *args, reading_language()]
+    return ":".join(map(str, parts))
+
+
 def parliament_statuses(scope, deadline, progress_cycle):
     """One row per parliament: plan adoption date and status, the 2021 report status and
     the number of actions. Drives the map and the status tables. Read from the kept
     figures (one status row per parliament, reports/figures.py), not computed per
-    parliament: two queries whatever the number of parliaments."""
+    parliament: two queries whatever the number of parliaments; and kept in the page cache
+    until one of those figures changes (a draft edit seldom moves one: the secretariat's
+    pages then skip both queries and the 1,800 rows at S10)."""
+    from reports.figures import figures_fresh, statuses_scope
+
+    figures_fresh()  # this transaction's own writes first: they may move a status
+    cycle = (progress_cycle.pk, progress_cycle.due_date) if progress_cycle else ("", "")
+    return pagecache.value(
+        _kept_name("statuses", scope, deadline, *cycle),
+        [statuses_scope(scope.published)],
+        partial(_parliament_statuses, scope, deadline, progress_cycle),
+    )
+
+
+def _parliament_statuses(scope, deadline, progress_cycle):
     from reports.models import ParliamentFigure
 
     dimension = ParliamentFigure.Dimension
     wanted = Q(dimension=dimension.TOTAL) | Q(dimension=dimension.PLAN)
     if progress_cycle is not None:
         wanted |= Q(dimension=dimension.REPORT, key=str(progress_cycle.pk))
-    figures = {}
+    totals, plans, reports = {}, {}, {}
     for parliament, kind, key, level, count in (
         scope.figures_filtered(wanted)
         .values_list("parliament_id", "dimension", "key", "level", "count")
         .order_by()
     ):
-        figures[(parliament, kind)] = (key, level, count)
+        if kind == dimension.TOTAL:
+            totals[parliament] = count
+        elif kind == dimension.PLAN:
+            plans[parliament] = (key, level)
+        else:
+            reports[parliament] = level
     rows = (
         scope.parliaments()
         .annotate(shown_name=country_name_sql())
         .order_by(Parliament.by_name())
         .values_list("pk", "iso2", "iso_numeric", "shown_name", "region")
     )
+    report_due = progress_cycle.due_date if progress_cycle else None
+    dates = {"": None}  # each distinct date parsed once (a few hundred over 1,800 rows)
+
+    def date(text):
+        if text not in dates:
+            dates[text] = datetime.date.fromisoformat(text)
+        return dates[text]
+
     result = []
     for pk, iso2, iso_numeric, name, region in rows:
-        plan_status, adopted, _n = figures.get((pk, dimension.PLAN), (None, "", 0))
-        _k, reported, _n = figures.get((pk, dimension.REPORT), (None, "", 0))
-        adopted_on = (
-            datetime.date.fromisoformat(adopted) if adopted and plan_status in ADOPTED else None
-        )
-        first_report = datetime.date.fromisoformat(reported) if reported else None
-        adoption = _timeliness(adopted_on, deadline)
-        report = _timeliness(first_report, progress_cycle.due_date if progress_cycle else None)
+        plan_status, adopted = plans.get(pk, (None, ""))
+        adopted_on = date(adopted) if plan_status in ADOPTED else None
+        first_report = date(reports.get(pk, ""))
         result.append(
             {
                 "iso2": iso2,
@@ -323,9 +361,9 @@ def parliament_statuses(scope, deadline, progress_cycle):
                 "adopted_on": adopted_on,
                 "plan_status": plan_status,
                 "first_report": first_report,
-                "action_count": figures.get((pk, dimension.TOTAL), ("", "", 0))[2],
-                "adoption": adoption,
-                "report": report,
+                "action_count": totals.get(pk, 0),
+                "adoption": _timeliness(adopted_on, deadline),
+                "report": _timeliness(first_report, report_due),
             }
         )
     return result
@@ -509,6 +547,32 @@ def ratifications_for(scope, commitment):
         .order_by("instrument__code", Parliament.by_name("parliament__"), "completion")
     )
     return list(rows)
+
+
+def good_practices_first(scope, axis, column, shown):
+    """(the parliaments holding the first `shown` good practices on one objective or
+    commitment in the pages' order, by parliament name; how many good practices in all),
+    from the kept figures (one row per parliament), so the page lists them from a few
+    parliaments' actions instead of sorting every good practice. None when the figures
+    do not count every action."""
+    if not scope.counts_every_action:
+        return None
+    rows = (
+        scope.figures(f"{axis}_good_practice", str(column))
+        .filter(count__gt=0)
+        .annotate(sort_key=Parliament.name_key("parliament__"))
+        .order_by(Parliament.by_name("parliament__"))
+        .values_list("parliament_id", "sort_key", "count")
+    )
+    first, total, last_key = [], 0, None
+    for parliament_id, name_key, n in rows:
+        # Past `shown`, only a parliament of the same name as the last could still come
+        # first (ties are ordered by title).
+        if total < shown or name_key == last_key:
+            first.append(parliament_id)
+            last_key = name_key
+        total += n
+    return first, total
 
 
 def good_practice_count(scope, axis, column, actions):

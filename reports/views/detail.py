@@ -19,6 +19,13 @@ def _acting_parts(scope, axis, column, actions):
     (`actions`), with their good practices (shared by the objective and commitment pages)."""
     per_parliament, completion = selectors.acting_on(scope, axis, column)
     good_practices = actions.filter(is_good_practice=True)
+    first = selectors.good_practices_first(scope, axis, column, GOOD_PRACTICES_SHOWN)
+    if first is None:
+        count = selectors.good_practice_count(scope, axis, column, actions)
+    else:
+        # Only the parliaments that hold the first ones: not a sort of every good practice.
+        parliaments, count = first
+        good_practices = good_practices.filter(parliament_id__in=parliaments)
     return {
         "per_parliament": per_parliament,
         "completion": completion,
@@ -27,7 +34,7 @@ def _acting_parts(scope, axis, column, actions):
                 Parliament.by_name("parliament__"), "title"
             )[:GOOD_PRACTICES_SHOWN]
         ),
-        "good_practice_count": selectors.good_practice_count(scope, axis, column, actions),
+        "good_practice_count": count,
         "charts": {
             "completion": json.dumps(
                 charts.category_bar(

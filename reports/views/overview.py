@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Cycle
 from parliaments import selectors as parliament_selectors
 from parliaments.models import Region, country_name_sql
-from reports import charts, selectors
+from reports import charts, figures, selectors
 from reports.views.base import REGION_LABELS, DashboardView, Table, dashboard_filter
 
 
@@ -215,9 +215,18 @@ def overview_parts(scope, today, with_queue):
     }
 
 
+def with_statuses(scopes, scope):
+    """A page showing the kept statuses is also stale when they change: they are rebuilt
+    when the write commits, after the write's own scopes were replaced."""
+    return scopes | {figures.statuses_scope(scope.published)}
+
+
 class OverviewView(DashboardView):
     template_name = "reports/overview.html"
     part_names = OVERVIEW_PARTS
+
+    def cache_scopes(self, scope):
+        return with_statuses(super().cache_scopes(scope), scope)
 
     def get_context_data(self, **kwargs):
         filterset = dashboard_filter(self.request)
@@ -262,6 +271,9 @@ def side_by_side_html(statuses):
 class RegionView(DashboardView):
     template_name = "reports/region.html"
     part_names = OVERVIEW_PARTS + ("side_by_side",)
+
+    def cache_scopes(self, scope):
+        return with_statuses(super().cache_scopes(scope), scope)
 
     def get_context_data(self, **kwargs):
         region = self.kwargs["region"].lower()

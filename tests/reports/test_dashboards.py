@@ -11,6 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from commitments.models import Commitment, Cycle, Objective
+from compact_tracker import pagecache
 from parliaments import services
 from parliaments.models import Action, Parliament, PlanOfAction
 from reports import figures, selectors
@@ -72,8 +73,29 @@ def test_the_map_statuses_take_two_queries_whatever_the_number_of_parliaments(
     scope, deadline = selectors.Scope(), selectors.plan_deadline()
     cycle = Cycle.objects.get(code="2021-progress")
     selectors.parliament_statuses(scope, deadline, cycle)  # this test's own writes: rebuilt
+    pagecache.bump()
     with django_assert_num_queries(2):
         selectors.parliament_statuses(scope, deadline, cycle)
+    # Then kept until a status figure changes: none is read again.
+    with django_assert_num_queries(0):
+        selectors.parliament_statuses(scope, deadline, cycle)
+
+
+def test_the_kept_statuses_follow_a_change_to_a_status_not_a_description(known):
+    scope, deadline = selectors.Scope(), selectors.plan_deadline()
+    cycle = Cycle.objects.get(code="2021-progress")
+
+    def action_count(iso2):
+        rows = selectors.parliament_statuses(scope, deadline, cycle)
+        return next(row["action_count"] for row in rows if row["iso2"] == iso2)
+
+    action = Action.objects.drafts().select_related("parliament").first()
+    iso2, before = action.parliament.iso2, action_count(action.parliament.iso2)
+    action.description = "Only the words changed."
+    action.save()
+    assert action_count(iso2) == before
+    ActionFactory(parliament=action.parliament, plan=action.plan)
+    assert action_count(iso2) == before + 1
 
 
 def test_overview_page_shows_the_figures_and_missing_parliaments(known):
