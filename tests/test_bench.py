@@ -38,6 +38,7 @@ def _results(bench, p50=5.0, floor=1.0, queries=(10, 3), s10_factor=1.0, wall=10
             "floor_alone_p50_ms": floor,
             "report": {"wall_s": wall, "worker_peak_rss_mb": rss},
             "load": {"errors": 0},
+            "webhooks": {"total_s": 10, "deliveries": 120, "delivered": 120},
         }
 
     return {"scales": {"S1": scale(1.0), "S10": scale(s10_factor)}}
@@ -147,3 +148,20 @@ def test_a_slow_or_incomplete_webhooks_run_is_reported(bench, budgets):
     [label] = with_webhooks(61)
     assert "S10 webhooks" in label
     assert len(with_webhooks(20, delivered=119)) == 1
+
+
+def test_a_request_added_after_the_run_is_listed_as_not_measured(bench, budgets):
+    results = _results(bench)
+    for data in results["scales"].values():
+        del data["targets"]["ratifications"]
+    checks = bench.check_budgets(results, budgets)
+    assert {
+        "budget": "ratifications: every budget of a request (added after this run)",
+        "measured": "not measured",
+        "ok": None,
+    } in checks
+    assert missed(bench, results, budgets) == []
+    # A later run that measures it and misses is reported.
+    results = _results(bench)
+    results["scales"]["S1"]["targets"]["ratifications"]["p50_ms"] = 1000.0
+    assert "S1 ratifications: p50 ≤ 25× floor" in missed(bench, results, budgets)
