@@ -25,7 +25,7 @@ def test_each_persona_lands_where_it_works(open_page, demo_data, username, lands
     story = Story()
     page = open_page()
     page.goto("/objectives/7/")  # signing in from a public page: no `next` in the header link
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name="Sign in", exact=True).click()
     sign_in(page, story, username)
     page.mouse.move(5, 700)  # off the header: no hover transition while axe reads colours
     expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
