@@ -87,42 +87,12 @@ def register_describer(kind, describe):
     DESCRIBERS[kind] = describe
 
 
-def _linked(entries):
-    """{(kind, uid): ({objective ids}, {commitment ids})} of the actions and progress
-    updates in `entries`, drafts included (a withdrawn action has no published copy left)."""
-    from parliaments.models import Action, ProgressUpdate
-
-    found = {}
-    queries = (
-        ("action", Action.objects, "objectives__id", "commitments__id"),
-        (
-            "progress_update",
-            ProgressUpdate.objects,
-            "action__objectives__id",
-            "action__commitments__id",
-        ),
-    )
-    for kind, manager, objective, commitment in queries:
-        uids = {e.uid for e in entries if e.kind == kind}
-        if not uids:
-            continue
-        for uid, objective_id, commitment_id in manager.filter(uid__in=uids).values_list(
-            "uid", objective, commitment
-        ):
-            objectives, commitments = found.setdefault((kind, uid), (set(), set()))
-            if objective_id:
-                objectives.add(objective_id)
-            if commitment_id:
-                commitments.add(commitment_id)
-    return found
-
-
 def _followers(entry, follows, linked):
     parliament_followers, objective_followers, commitment_followers = follows
     users = set(parliament_followers.get(entry.parliament_id, ()))
     objectives, commitments = linked.get((entry.kind, entry.uid), ((), ()))
-    for objective_id in objectives:
-        users |= objective_followers.get(objective_id, set())
+    for number in objectives:
+        users |= objective_followers.get(number, set())
     for commitment_id in commitments:
         users |= commitment_followers.get(commitment_id, set())
     return users
@@ -131,7 +101,7 @@ def _followers(entry, follows, linked):
 def notify(limit=FAN_OUT_LIMIT):
     """Notifications for the changes published since the last call; returns how many were
     written. Fixed number of queries per call, whatever the number of followers."""
-    from parliaments.webhooks.services import changes_after, event_names
+    from parliaments.webhooks.services import changes_after, event_names, linked_to
 
     with transaction.atomic():
         cursor, _created = FollowCursor.objects.select_for_update().get_or_create(pk=1)
@@ -143,7 +113,7 @@ def notify(limit=FAN_OUT_LIMIT):
             Q(parliament_id__in=parliament_ids)
             | Q(objective__isnull=False)
             | Q(commitment__isnull=False)
-        ).values_list("user_id", "parliament_id", "objective_id", "commitment_id")
+        ).values_list("user_id", "parliament_id", "objective__number", "commitment_id")
         follows = ({}, {}, {})
         for user_id, *targets in rows:
             for index, target in enumerate(targets):
@@ -151,7 +121,7 @@ def notify(limit=FAN_OUT_LIMIT):
                     follows[index].setdefault(target, set()).add(user_id)
         notifications = []
         if any(follows):
-            linked = _linked(entries) if follows[1] or follows[2] else {}
+            linked = linked_to(entries) if follows[1] or follows[2] else {}
             names = event_names(entries)
             described = {}
             for kind, describe in DESCRIBERS.items():

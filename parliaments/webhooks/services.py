@@ -122,26 +122,35 @@ def event_names(entries):
     return names
 
 
-def _objectives_of(entries):
-    """{(kind, uid): {objective numbers}} of the actions and progress updates in `entries`
-    (a progress update has its action's), for the endpoints that filter by objective."""
+def linked_to(entries):
+    """{(kind, uid): ({objective numbers}, {commitment ids})} of the actions and progress
+    updates in `entries` (a progress update has its action's), drafts included: a withdrawn
+    action has no published copy left. What the endpoints' objective filters and the
+    followers of an objective or a commitment read."""
     from parliaments.models import Action, ProgressUpdate
 
-    action_uids = {e.uid for e in entries if e.kind == "action"}
-    update_uids = {e.uid for e in entries if e.kind == "progress_update"}
     found = {}
-    for uid, number in (
-        Action.objects.filter(uid__in=action_uids, objectives__isnull=False)
-        .values_list("uid", "objectives__number")
-        .distinct()
-    ):
-        found.setdefault(("action", uid), set()).add(number)
-    for uid, number in (
-        ProgressUpdate.objects.filter(uid__in=update_uids, action__objectives__isnull=False)
-        .values_list("uid", "action__objectives__number")
-        .distinct()
-    ):
-        found.setdefault(("progress_update", uid), set()).add(number)
+    queries = (
+        ("action", Action.objects, "objectives__number", "commitments__id"),
+        (
+            "progress_update",
+            ProgressUpdate.objects,
+            "action__objectives__number",
+            "action__commitments__id",
+        ),
+    )
+    for kind, manager, objective, commitment in queries:
+        uids = {e.uid for e in entries if e.kind == kind}
+        if not uids:
+            continue
+        for uid, number, commitment_id in manager.filter(uid__in=uids).values_list(
+            "uid", objective, commitment
+        ):
+            objectives, commitments = found.setdefault((kind, uid), (set(), set()))
+            if number:
+                objectives.add(number)
+            if commitment_id:
+                commitments.add(commitment_id)
     return found
 
 
@@ -186,7 +195,11 @@ def fan_out(limit=FAN_OUT_LIMIT):
         deliveries = []
         if endpoints:
             names = event_names(entries)
-            objectives = _objectives_of(entries) if any(e.objectives for e in endpoints) else {}
+            objectives = (
+                {key: numbers for key, (numbers, _c) in linked_to(entries).items()}
+                if any(e.objectives for e in endpoints)
+                else {}
+            )
             for endpoint in endpoints:
                 wanted = [
                     [entry.id, names[entry.id]]
